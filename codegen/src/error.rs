@@ -1,0 +1,89 @@
+//! Schema errors: every one names the file, the JSON pointer inside it, and what was expected.
+
+use std::fmt;
+
+/// A problem found while loading or validating the schema.
+///
+/// `Display` gives one line a person can act on:
+/// `schema/actions/DescribeBackupUrl.json at /input/5/type: unknown type "Foo"; ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    /// The schema file, as given to the loader (relative to the schema folder's parent when
+    /// loaded by `build.rs`, e.g. `schema/actions/DescribeBackupUrl.json`).
+    pub file: String,
+    /// RFC 6901 JSON pointer to the offending value inside the file; empty for the whole file.
+    pub pointer: String,
+    /// What is wrong and what is accepted.
+    pub message: String,
+}
+
+impl SchemaError {
+    pub(crate) fn new(
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{} at {}: {}", self.file, pointer, self.message)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+/// Escapes one JSON pointer reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub(crate) fn pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// An error from the code generator itself, after the schema validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GenerateError {
+    /// The schema is invalid.
+    Schema(SchemaError),
+    /// The emitted tokens did not parse as a Rust file: a bug in the generator, reported
+    /// rather than panicking.
+    Render(String),
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::Schema(e) => e.fmt(f),
+            GenerateError::Render(msg) => {
+                write!(
+                    f,
+                    "the generated code does not parse as Rust (a generator bug): {msg}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            GenerateError::Schema(e) => Some(e),
+            GenerateError::Render(_) => None,
+        }
+    }
+}
+
+impl From<SchemaError> for GenerateError {
+    fn from(e: SchemaError) -> Self {
+        GenerateError::Schema(e)
+    }
+}

@@ -1,0 +1,420 @@
+//! Every validation rule of the schema loader, each with a broken schema: the error must name
+//! the file and the JSON pointer, and say what is accepted.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+use tencentcloud_codegen::{load, read_schema_dir, SchemaError, SourceFile};
+
+const ACTION: &str = "schema/actions/DescribeBackupUrl.json";
+const VPC_ITEM: &str = "schema/types/BackupLimitVpcItem.json";
+const SERVICE: &str = "schema/service.json";
+const COMMON: &str = "schema/common-errors.json";
+
+/// The committed schema, the valid starting point every case breaks in one place.
+fn committed() -> Vec<SourceFile> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
+    let mut files = read_schema_dir(&dir).expect("the committed schema is readable");
+    // Labels relative to the repository root, as build.rs produces them.
+    for f in &mut files {
+        assert!(f.path.starts_with("schema/"), "unexpected label {}", f.path);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn with_json(path: &str, edit: impl FnOnce(&mut Value)) -> Vec<SourceFile> {
+    let mut files = committed();
+    let file = files
+        .iter_mut()
+        .find(|f| f.path == path)
+        .expect("file exists");
+    let mut value: Value = serde_json::from_str(&file.text).expect("committed file is JSON");
+    edit(&mut value);
+    file.text = serde_json::to_string_pretty(&value).expect("serializable");
+    files
+}
+
+fn with_text(path: &str, text: &str) -> Vec<SourceFile> {
+    let mut files = committed();
+    files.retain(|f| f.path != path);
+    files.push(SourceFile {
+        path: path.to_owned(),
+        text: text.to_owned(),
+    });
+    files
+}
+
+#[track_caller]
+fn expect_error(files: Vec<SourceFile>, file: &str, pointer: &str, words: &[&str]) -> SchemaError {
+    let Err(err) = load(&files) else {
+        panic!("the broken schema must be rejected (expected an error at {file} {pointer})");
+    };
+    assert_eq!(err.file, file, "wrong file in: {err}");
+    assert_eq!(err.pointer, pointer, "wrong pointer in: {err}");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!("{file} at ")),
+        "display must lead with the file: {shown}"
+    );
+    assert!(
+        shown.contains(if pointer.is_empty() { "/" } else { pointer }),
+        "display must show the pointer: {shown}"
+    );
+    for w in words {
+        assert!(shown.contains(w), "expected {w:?} in: {shown}");
+    }
+    err
+}
+
+#[test]
+fn the_committed_schema_is_valid() {
+    let schema = load(&committed()).expect("valid");
+    assert_eq!(schema.actions.len(), 1);
+    assert_eq!(schema.types.len(), 2);
+}
+
+#[test]
+fn unknown_type_reference() {
+    let files = with_json(ACTION, |v| {
+        v["input"][5]["type"] = json!("Array of BackupLimitVpcItme")
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/input/5/type",
+        &["unknown type \"BackupLimitVpcItme\"", "BackupLimitVpcItem"],
+    );
+}
+
+#[test]
+fn unreadable_type_words() {
+    let files = with_json(ACTION, |v| v["input"][0]["type"] = json!("List<String>"));
+    expect_error(
+        files,
+        ACTION,
+        "/input/0/type",
+        &["cannot read type", "Array of"],
+    );
+}
+
+#[test]
+fn duplicate_member() {
+    let files = with_json(ACTION, |v| {
+        let copy = v["output"][0].clone();
+        v["output"].as_array_mut().unwrap().push(copy);
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/output/5/name",
+        &["duplicate member \"DownloadUrl\"", "/output/0"],
+    );
+}
+
+#[test]
+fn bad_member_identifier() {
+    let files = with_json(ACTION, |v| v["input"][1]["name"] = json!("Backup-Id"));
+    expect_error(
+        files,
+        ACTION,
+        "/input/1/name",
+        &["\"Backup-Id\" is not a valid member name", "PascalCase"],
+    );
+}
+
+#[test]
+fn members_that_collide_as_rust_fields() {
+    let files = with_json(VPC_ITEM, |v| v["members"][1]["name"] = json!("REGION"));
+    expect_error(
+        files,
+        VPC_ITEM,
+        "/members/1/name",
+        &["becomes the Rust field region"],
+    );
+}
+
+#[test]
+fn enum_default_not_in_values() {
+    let files = with_json(ACTION, |v| v["input"][4]["default"] = json!("Maybe"));
+    expect_error(
+        files,
+        ACTION,
+        "/input/4/default",
+        &["default \"Maybe\"", "In, NotIn"],
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    let files = with_json(ACTION, |v| {
+        v["input"][0].as_object_mut().unwrap().remove("type");
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/input/0",
+        &["missing required key \"type\""],
+    );
+}
+
+#[test]
+fn malformed_json() {
+    let files = with_text(
+        ACTION,
+        "{\n  \"name\": \"DescribeBackupUrl\",\n  \"input\": [\n",
+    );
+    expect_error(files, ACTION, "", &["malformed JSON at line", "column"]);
+}
+
+#[test]
+fn unknown_key_is_a_typo() {
+    let files = with_json(ACTION, |v| v["input"][0]["requird"] = json!(true));
+    expect_error(
+        files,
+        ACTION,
+        "/input/0/requird",
+        &["unknown key \"requird\"", "required"],
+    );
+}
+
+#[test]
+fn wrong_json_type() {
+    let files = with_json(ACTION, |v| v["input"][0]["required"] = json!("yes"));
+    expect_error(
+        files,
+        ACTION,
+        "/input/0/required",
+        &["expected true or false, found a string"],
+    );
+}
+
+#[test]
+fn values_on_a_non_string_member() {
+    let info = "schema/types/BackupDownloadInfo.json";
+    let files = with_json(info, |v| {
+        v["members"][1]["values"] = json!([{"value": "1024", "description": "x"}]);
+    });
+    expect_error(
+        files,
+        info,
+        "/members/1/values",
+        &["need a String member", "Integer"],
+    );
+}
+
+#[test]
+fn values_that_collide_as_variants() {
+    let files = with_json(ACTION, |v| {
+        v["input"][2]["values"][1]["value"] = json!("no_limit");
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/input/2/values/1/value",
+        &["both become the variant NoLimit"],
+    );
+}
+
+#[test]
+fn value_named_unknown_clashes_with_the_catch_all() {
+    let files = with_json(ACTION, |v| {
+        v["input"][2]["values"][0]["value"] = json!("Unknown")
+    });
+    expect_error(files, ACTION, "/input/2/values/0/value", &["catch-all"]);
+}
+
+#[test]
+fn one_enum_name_with_two_value_sets() {
+    let files = with_json(ACTION, |v| {
+        v["input"][3]["enum_name"] = json!("IpComparisonSymbol")
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/input/4/values",
+        &["IpComparisonSymbol is also defined", "enum_name"],
+    );
+}
+
+#[test]
+fn enum_name_without_values() {
+    let files = with_json(ACTION, |v| {
+        v["input"][0]["enum_name"] = json!("InstanceKind")
+    });
+    expect_error(files, ACTION, "/input/0/enum_name", &["has none"]);
+}
+
+#[test]
+fn enum_named_like_a_data_type() {
+    let files = with_json(ACTION, |v| {
+        v["input"][2]["enum_name"] = json!("BackupDownloadInfo")
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/input/2/name",
+        &["already used by", "enum_name"],
+    );
+}
+
+#[test]
+fn width_on_a_string() {
+    let files = with_json(ACTION, |v| v["input"][0]["width"] = json!(64));
+    expect_error(files, ACTION, "/input/0/width", &["only to Integer"]);
+}
+
+#[test]
+fn unsupported_integer_width() {
+    let files = with_json("schema/types/BackupDownloadInfo.json", |v| {
+        v["members"][1]["width"] = json!(16)
+    });
+    expect_error(
+        files,
+        "schema/types/BackupDownloadInfo.json",
+        "/members/1/type",
+        &["width 16", "32 or 64"],
+    );
+}
+
+#[test]
+fn unit_on_a_string() {
+    let files = with_json(ACTION, |v| v["input"][0]["unit"] = json!("bytes"));
+    expect_error(files, ACTION, "/input/0/unit", &["Integer or Float"]);
+}
+
+#[test]
+fn malformed_error_code() {
+    let files = with_json(ACTION, |v| {
+        v["errors"][0]["code"] = json!("FailedOperation..SystemError")
+    });
+    expect_error(files, ACTION, "/errors/0/code", &["not a valid error code"]);
+}
+
+#[test]
+fn duplicate_error_code() {
+    let files = with_json(ACTION, |v| {
+        let copy = v["errors"][2].clone();
+        v["errors"].as_array_mut().unwrap().push(copy);
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/errors/13/code",
+        &[
+            "duplicate error code InternalError.InternalError",
+            "/errors/2",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_common_error_code() {
+    let files = with_json(COMMON, |v| {
+        let copy = v["errors"][0].clone();
+        v["errors"].as_array_mut().unwrap().push(copy);
+    });
+    expect_error(
+        files,
+        COMMON,
+        "/errors/38/code",
+        &["duplicate error code ActionOffline"],
+    );
+}
+
+#[test]
+fn action_name_must_match_its_file() {
+    let files = with_json(ACTION, |v| v["name"] = json!("DescribeBackupUrls"));
+    expect_error(files, ACTION, "/name", &["does not match its file name"]);
+}
+
+#[test]
+fn type_name_must_match_its_file() {
+    let files = with_json(VPC_ITEM, |v| v["name"] = json!("VpcItem"));
+    expect_error(files, VPC_ITEM, "/name", &["does not match its file name"]);
+}
+
+#[test]
+fn type_names_may_not_shadow_names_generated_code_uses() {
+    let mut files = committed();
+    files.push(SourceFile {
+        path: "schema/types/Option.json".to_owned(),
+        text: r#"{"name": "Option", "description": "x", "members": []}"#.to_owned(),
+    });
+    expect_error(
+        files,
+        "schema/types/Option.json",
+        "/name",
+        &["not a usable type name"],
+    );
+}
+
+#[test]
+fn rate_limit_must_be_positive() {
+    let files = with_json(ACTION, |v| v["rate_limit_per_second"] = json!(0));
+    expect_error(files, ACTION, "/rate_limit_per_second", &["out of range"]);
+}
+
+#[test]
+fn example_request_must_use_input_members() {
+    let files = with_json(ACTION, |v| {
+        v["examples"][0]["request"]["Region"] = json!("ap-guangzhou")
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/examples/0/request/Region",
+        &["not an input member", "InstanceId"],
+    );
+}
+
+#[test]
+fn example_response_must_be_the_envelope() {
+    let files = with_json(ACTION, |v| {
+        v["examples"][0]["response"] = json!({"RequestId": "x"})
+    });
+    expect_error(
+        files,
+        ACTION,
+        "/examples/0/response",
+        &["{\"Response\": {...}}"],
+    );
+}
+
+#[test]
+fn regional_host_needs_its_placeholder() {
+    let files = with_json(SERVICE, |v| {
+        v["hosts"]["regional"] = json!("redis.tencentcloudapi.com")
+    });
+    expect_error(files, SERVICE, "/hosts/regional", &["{region}"]);
+}
+
+#[test]
+fn service_name_must_be_lowercase() {
+    let files = with_json(SERVICE, |v| v["service"] = json!("Redis"));
+    expect_error(files, SERVICE, "/service", &["lowercase"]);
+}
+
+#[test]
+fn missing_service_file() {
+    let mut files = committed();
+    files.retain(|f| f.path != SERVICE);
+    expect_error(files, SERVICE, "", &["missing file"]);
+}
+
+#[test]
+fn misplaced_file() {
+    let files = with_text("schema/misc/extra.json", "{}");
+    expect_error(
+        files,
+        "schema/misc/extra.json",
+        "",
+        &["unexpected schema file"],
+    );
+}
+
+#[test]
+fn pointer_tokens_are_escaped() {
+    let files = with_json(ACTION, |v| v["input"][0]["a/b~c"] = json!(1));
+    expect_error(files, ACTION, "/input/0/a~1b~0c", &["unknown key"]);
+}
