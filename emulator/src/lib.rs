@@ -1,0 +1,1 @@
+//! The Tencent Cloud Redis API emulator.
