@@ -51,3 +51,14 @@ pub trait Action: Serialize + Send + Sync {
     /// The documented limit of requests per second, if the documentation states one.
     const RATE_LIMIT_PER_SECOND: Option<u32>;
 }
+
+/// A reference to a request is a request too, so `client.send(&request)` works and the request
+/// can be sent again.
+impl<A: Action> Action for &A {
+    type Response = A::Response;
+    type Error = A::Error;
+
+    const NAME: &'static str = A::NAME;
+    const SERVICE: &'static ServiceInfo = A::SERVICE;
+    const RATE_LIMIT_PER_SECOND: Option<u32> = A::RATE_LIMIT_PER_SECOND;
+}
