@@ -28,7 +28,10 @@ fn run() -> Result<(), String> {
     let files = tencentcloud_codegen::read_schema_dir(&schema_dir).map_err(|e| e.to_string())?;
     for file in &files {
         // Folders are watched above; individual files make added and edited files count too.
-        println!("cargo:rerun-if-changed={}", manifest_dir.join(&file.path).display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            manifest_dir.join(&file.path).display()
+        );
     }
     let schema = tencentcloud_codegen::load(&files).map_err(|e| e.to_string())?;
     let source = tencentcloud_codegen::render(&schema).map_err(|e| e.to_string())?;
@@ -49,9 +52,9 @@ fn run() -> Result<(), String> {
 }
 
 fn env_path(name: &str) -> Result<PathBuf, String> {
-    std::env::var_os(name)
-        .map(PathBuf::from)
-        .ok_or_else(|| format!("the environment variable {name} is not set; build.rs must run under cargo"))
+    std::env::var_os(name).map(PathBuf::from).ok_or_else(|| {
+        format!("the environment variable {name} is not set; build.rs must run under cargo")
+    })
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), String> {

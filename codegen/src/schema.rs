@@ -2,7 +2,7 @@
 //!
 //! Reading is strict: unknown keys, wrong JSON types and missing keys are errors that name the
 //! file and the JSON pointer, so a typo in a schema file can never silently change the binding.
-//! Cross-file rules (type references, name clashes, enum defaults) live in [`crate::validate`].
+//! Cross-file rules (type references, name clashes, enum defaults) live in the `validate` module.
 
 use serde_json::{Map, Value};
 
