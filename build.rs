@@ -34,7 +34,10 @@ fn run() -> Result<(), String> {
         );
     }
     let schema = tencentcloud_codegen::load(&files).map_err(|e| e.to_string())?;
-    let source = tencentcloud_codegen::render(&schema).map_err(|e| e.to_string())?;
+    let options = tencentcloud_codegen::Options {
+        crate_name: std::env::var("CARGO_PKG_NAME").ok().map(|name| name.replace('-', "_")),
+    };
+    let source = tencentcloud_codegen::render(&schema, &options).map_err(|e| e.to_string())?;
     write(&out_dir.join("redis.rs"), &source)?;
 
     // The schema text itself, for runtime consumers such as the emulator's validator.

@@ -344,6 +344,20 @@ pub mod types {
 /// Documented limit: 20 requests per second.
 ///
 /// Source: Tencent Cloud API documentation page for DescribeBackupUrl (international site, English).
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use tencentcloud_redis::{Client, DescribeBackupUrlRequest};
+///
+/// // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.
+/// let client = Client::builder().region("ap-guangzhou").build()?;
+/// let response = client.send(DescribeBackupUrlRequest::new("crs-4y9t57vt", "678362566696298532848117")).await?;
+/// println!("{response:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DescribeBackupUrlRequest {

@@ -17,6 +17,10 @@
 //! );
 //! ```
 
+// Every public item, generated ones included, must carry docs: the schema's text is the
+// documentation users read.
+#![warn(missing_docs)]
+
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/redis.rs"));
 }
@@ -29,4 +33,11 @@ pub mod schema {
     include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));
 }
 
-pub use tencentcloud_transport::{Action, ActionError, ServiceError, ServiceInfo};
+pub use tencentcloud_transport::{
+    Action, ActionError, CallOptions, Client, ClientBuilder, Credentials, Endpoint, Error,
+    Language, RateLimit, RetryPolicy, ServiceError, ServiceInfo, Timeouts,
+};
+
+/// The transport this crate sends with, for what the re-exports above leave out
+/// (credential providers, signing, error details).
+pub use tencentcloud_transport as transport;

@@ -52,12 +52,23 @@ struct Field<'a> {
     in_new: bool,
 }
 
+/// Choices about the output that are not facts of the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The name of the crate the binding is compiled into (e.g. `tencentcloud_redis`). When set,
+    /// each action's docs carry a `no_run` example that calls it through that crate's `Client`.
+    pub crate_name: Option<String>,
+}
+
 /// Generates the binding for `schema`. Deterministic: the same schema gives the same tokens.
-pub fn generate(schema: &Schema) -> TokenStream {
+pub fn generate(schema: &Schema, options: &Options) -> TokenStream {
     let output_types = reachable_types(schema, |a| &a.output);
     let service = emit_service(schema);
     let types = emit_types_module(schema, &output_types);
-    let actions = schema.actions.iter().map(|a| emit_action(schema, a));
+    let actions = schema
+        .actions
+        .iter()
+        .map(|a| emit_action(schema, a, options));
     // Imports are emitted only where used, so the output compiles warning-free whatever the
     // schema holds.
     let fmt_import = (!schema.actions.is_empty()).then(|| {
@@ -608,7 +619,7 @@ fn emit_enum(name: &str, member: &Member) -> TokenStream {
     }
 }
 
-fn emit_action(schema: &Schema, action: &Action) -> TokenStream {
+fn emit_action(schema: &Schema, action: &Action, options: &Options) -> TokenStream {
     let request = format_ident!("{}", names::action_item(&action.name, "Request"));
     let response = format_ident!("{}", names::action_item(&action.name, "Response"));
     let error = format_ident!("{}", names::action_item(&action.name, "Error"));
@@ -633,6 +644,14 @@ fn emit_action(schema: &Schema, action: &Action) -> TokenStream {
     }
     if let Some(p) = &action.provenance {
         request_doc.push(format!("Source: {}.", docs::escape(&p.source)));
+    }
+    if let Some(example) = options
+        .crate_name
+        .as_deref()
+        .and_then(|krate| usage_example(action, krate))
+    {
+        request_doc.push("# Example".to_owned());
+        request_doc.push(example);
     }
     let request_struct = emit_struct(
         &request,
@@ -772,4 +791,47 @@ fn emit_error(schema: &Schema, action: &Action, error: &Ident, request: &Ident) 
             }
         }
     }
+}
+
+/// A `no_run` doc example calling the action, with required arguments taken from the
+/// documented example request where it has them. `None` when a required member is of a kind
+/// that has no short literal (a list or a structure).
+fn usage_example(action: &Action, krate: &str) -> Option<String> {
+    let example = action.examples.first().map(|e| &e.request);
+    let mut args = Vec::new();
+    for member in action.input.iter().filter(|m| m.required) {
+        if member.ty.array {
+            return None;
+        }
+        let documented = example.and_then(|body| body.get(&member.name));
+        let arg = match (&member.ty.base, documented) {
+            (BaseType::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
+            (BaseType::String, _) => format!("{:?}", format!("<{}>", member.name)),
+            (BaseType::Integer(_), Some(serde_json::Value::Number(n)))
+                if n.is_i64() || n.is_u64() =>
+            {
+                n.to_string()
+            }
+            (BaseType::Integer(_), _) => "0".to_owned(),
+            (BaseType::Boolean, Some(serde_json::Value::Bool(b))) => b.to_string(),
+            (BaseType::Boolean, _) => "false".to_owned(),
+            (BaseType::Float, _) | (BaseType::Named(_), _) => return None,
+        };
+        args.push(arg);
+    }
+    let request = names::action_item(&action.name, "Request");
+    Some(format!(
+        "```no_run\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {krate}::{{Client, {request}}};\n\
+         \n\
+         // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.\n\
+         let client = Client::builder().region(\"ap-guangzhou\").build()?;\n\
+         let response = client.send({request}::new({})).await?;\n\
+         println!(\"{{response:?}}\");\n\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        args.join(", ")
+    ))
 }

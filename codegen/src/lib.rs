@@ -13,18 +13,22 @@ mod validate;
 
 use std::path::Path;
 
+pub use emit::Options;
 pub use error::{GenerateError, SchemaError};
 pub use schema::{load, Schema, SourceFile};
 
 /// Generates the binding's tokens from a validated schema. Pure and deterministic.
-pub fn generate(schema: &Schema) -> Result<proc_macro2::TokenStream, GenerateError> {
-    Ok(emit::generate(schema))
+pub fn generate(
+    schema: &Schema,
+    options: &Options,
+) -> Result<proc_macro2::TokenStream, GenerateError> {
+    Ok(emit::generate(schema, options))
 }
 
 /// Generates and formats the binding as one Rust source file, with a header that records
 /// where it came from. The file has no inner attributes, so it can be `include!`d.
-pub fn render(schema: &Schema) -> Result<String, GenerateError> {
-    let tokens = generate(schema)?;
+pub fn render(schema: &Schema, options: &Options) -> Result<String, GenerateError> {
+    let tokens = generate(schema, options)?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Render(e.to_string()))?;
     let service = &schema.service;
     let mut out = String::new();

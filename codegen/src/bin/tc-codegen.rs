@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! tc-codegen check  [SCHEMA_DIR]            validate; print a summary or the first error
-//! tc-codegen render [SCHEMA_DIR] [-o FILE]  print (or write) the generated Rust source
+//! tc-codegen render [SCHEMA_DIR] [-o FILE] [--crate NAME]
+//!                                           print (or write) the generated Rust source
 //! ```
 
 use std::path::PathBuf;
@@ -10,7 +11,10 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   tc-codegen check  [SCHEMA_DIR]            validate the schema (default: schema)
-  tc-codegen render [SCHEMA_DIR] [-o FILE]  print or write the generated Rust source
+  tc-codegen render [SCHEMA_DIR] [-o FILE] [--crate NAME]
+                                            print or write the generated Rust source;
+                                            --crate names the crate it is compiled into,
+                                            for the doc examples (as build.rs does)
 
 exit codes: 0 success, 1 invalid schema or I/O error, 2 bad usage";
 
@@ -40,6 +44,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
     };
     let mut schema_dir = PathBuf::from("schema");
     let mut output: Option<PathBuf> = None;
+    let mut options = tencentcloud_codegen::Options::default();
     let mut positional = 0;
     let mut iter = rest.iter();
     while let Some(arg) = iter.next() {
@@ -49,6 +54,12 @@ fn run(args: &[String]) -> Result<(), Failure> {
                     .next()
                     .ok_or_else(|| Failure::Usage(format!("{arg} needs a file name")))?;
                 output = Some(PathBuf::from(file));
+            }
+            "--crate" if command == "render" => {
+                let name = iter
+                    .next()
+                    .ok_or_else(|| Failure::Usage(format!("{arg} needs a crate name")))?;
+                options.crate_name = Some(name.replace('-', "_"));
             }
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -81,7 +92,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         "render" => {
-            let source = tencentcloud_codegen::render(&schema)
+            let source = tencentcloud_codegen::render(&schema, &options)
                 .map_err(|e| Failure::Failed(e.to_string()))?;
             match output {
                 Some(path) => std::fs::write(&path, source)
