@@ -139,7 +139,20 @@ pub fn naive_date(ts: u64) -> String {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let len = if leap { 366 } else { 365 };
         if days < len {
-            let months = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            let months = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
             let mut month = 0;
             while days >= months[month] {
                 days -= months[month];
@@ -226,7 +239,10 @@ impl Recorded {
             "TC3-HMAC-SHA256 Credential={secret_id}/{}/redis/tc3_request, SignedHeaders=content-type;host, Signature={expected}",
             naive_date(ts)
         );
-        assert_eq!(auth, want, "Authorization header does not match the reference signer");
+        assert_eq!(
+            auth, want,
+            "Authorization header does not match the reference signer"
+        );
 
         // And through the verifier the emulator uses.
         let parsed = tencentcloud_transport::sign::parse_authorization(auth).unwrap();
@@ -320,9 +336,7 @@ impl TestServer {
                 .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = axum::Router::new()
-                    .fallback(handle)
-                    .with_state(st);
+                let app = axum::Router::new().fallback(handle).with_state(st);
                 axum::serve(listener, app)
                     .with_graceful_shutdown(async {
                         let _ = rx.await;
@@ -380,7 +394,12 @@ async fn handle(
         uri: uri.to_string(),
         headers: headers
             .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body: body.to_vec(),
         at: Instant::now(),
@@ -417,9 +436,7 @@ pub fn raw_server(bytes: &'static [u8]) -> (SocketAddr, Arc<Mutex<Vec<String>>>)
             let Ok(mut stream) = stream else { break };
             let seen = seen2.clone();
             std::thread::spawn(move || {
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(2)))
-                    .ok();
+                stream.set_read_timeout(Some(Duration::from_secs(2))).ok();
                 let mut buf = Vec::new();
                 let mut chunk = [0u8; 4096];
                 // Read the head and a body of Content-Length bytes, if any.
@@ -443,9 +460,13 @@ pub fn raw_server(bytes: &'static [u8]) -> (SocketAddr, Arc<Mutex<Vec<String>>>)
                         }
                     }
                 }
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&buf).lines().next().unwrap_or("").to_owned());
+                seen.lock().unwrap().push(
+                    String::from_utf8_lossy(&buf)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
+                );
                 let _ = stream.write_all(bytes);
                 let _ = stream.flush();
             });
