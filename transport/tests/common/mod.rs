@@ -165,6 +165,7 @@ pub fn naive_date(ts: u64) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn reference_signature(
     secret_key: &str,
     method: &str,
