@@ -7,9 +7,11 @@
 mod docs;
 mod emit;
 mod error;
+pub mod import;
 mod names;
 pub mod schema;
 mod validate;
+pub mod write;
 
 use std::path::Path;
 

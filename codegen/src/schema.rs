@@ -239,6 +239,8 @@ pub fn load(files: &[SourceFile]) -> Result<Schema, SchemaError> {
             (_, "common-errors.json", _) if parent != "types" && parent != "actions" => {
                 common_errors = Some(read_common_errors(&file.path, &value)?)
             }
+            // Importer fixups live beside the schema; the importer reads them, not the loader.
+            ("fixups", _, _) => {}
             ("types", _, Some(stem)) => types.push(read_data_type(&file.path, stem, &value)?),
             ("actions", _, Some(stem)) => actions.push(read_action(&file.path, stem, &value)?),
             _ => {
@@ -493,7 +495,11 @@ fn read_errors(obj: &Obj<'_>, key: &str) -> Result<Vec<ErrorCode>, SchemaError> 
     Ok(out)
 }
 
-fn read_data_type(file: &str, stem: &str, value: &Value) -> Result<DataType, SchemaError> {
+pub(crate) fn read_data_type(
+    file: &str,
+    stem: &str,
+    value: &Value,
+) -> Result<DataType, SchemaError> {
     let obj = Obj::new(
         file,
         "",
@@ -516,7 +522,7 @@ fn read_data_type(file: &str, stem: &str, value: &Value) -> Result<DataType, Sch
     })
 }
 
-fn read_action(file: &str, stem: &str, value: &Value) -> Result<Action, SchemaError> {
+pub(crate) fn read_action(file: &str, stem: &str, value: &Value) -> Result<Action, SchemaError> {
     let obj = Obj::new(
         file,
         "",

@@ -1,0 +1,99 @@
+//! Importers that turn documentation into schema files: the doc page text form
+//! ([`page`]), the vendor's machine-readable spec ([`api_json`]), named corrections
+//! ([`fixups`]) and the flattened GET parameter form ([`flat`]).
+
+pub mod api_json;
+pub mod fixups;
+pub mod flat;
+pub mod page;
+
+use std::fmt;
+
+/// An import problem: where (a file and a line, pointer or fixup name) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub source: String,
+    pub location: String,
+    pub message: String,
+}
+
+impl ImportError {
+    pub(crate) fn new(
+        source: impl Into<String>,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            source: source.into(),
+            location: location.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() {
+            write!(f, "{}: {}", self.source, self.message)
+        } else {
+            write!(f, "{} at {}: {}", self.source, self.location, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+use crate::schema::{Action, Schema};
+use crate::write;
+
+/// Imports a doc page into the text of its action file: parse the page, apply the action's
+/// fixups (if a fixups file is given as `(label, text)`), and check the result against the
+/// rest of the schema. Returns the action and the file's canonical text.
+pub fn import_page_to_schema(
+    page_label: &str,
+    page_text: &str,
+    schema: &Schema,
+    fixups_file: Option<(&str, &str)>,
+) -> Result<(Action, String), ImportError> {
+    let (action, facts) = page::import_page(page_label, page_text, schema)?;
+    if facts.domain != schema.service.hosts.default {
+        return Err(ImportError::new(
+            page_label,
+            "line 1",
+            format!(
+                "the page's domain {} differs from the schema's default host {} (schema/service.json)",
+                facts.domain, schema.service.hosts.default
+            ),
+        ));
+    }
+    let mut value = write::action_json(&action);
+    if let Some((label, text)) = fixups_file {
+        let parsed = fixups::parse(label, text)?;
+        if parsed.action != action.name {
+            return Err(ImportError::new(
+                label,
+                "/action",
+                format!(
+                    "these fixups are for {}, the page documents {}",
+                    parsed.action, action.name
+                ),
+            ));
+        }
+        fixups::apply(label, &parsed, &mut value)?;
+    }
+    let action = crate::schema::read_action(&action.file, &action.name, &value)
+        .map_err(|e| ImportError::new(&e.file, e.pointer.clone(), e.message))?;
+    check_with(schema, &action)?;
+    let text = write::to_pretty(&write::action_json(&action));
+    Ok((action, text))
+}
+
+/// Validates `schema` with `action` added or replacing the action of the same name.
+pub fn check_with(schema: &Schema, action: &Action) -> Result<(), ImportError> {
+    let mut candidate = schema.clone();
+    candidate.actions.retain(|a| a.name != action.name);
+    candidate.actions.push(action.clone());
+    candidate.actions.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::validate::validate(&candidate)
+        .map_err(|e| ImportError::new(e.file, e.pointer, e.message))
+}
