@@ -41,3 +41,5 @@ pub use tencentcloud_transport::{
 /// The transport this crate sends with, for what the re-exports above leave out
 /// (credential providers, signing, error details).
 pub use tencentcloud_transport as transport;
+
+pub mod download;
