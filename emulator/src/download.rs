@@ -1,0 +1,637 @@
+//! Signed, expiring download URLs and the object-store-like download endpoint.
+
+use std::future::Future as _;
+use std::io::SeekFrom;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use bytes::Bytes;
+use futures_util::Stream;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::io::ReaderStream;
+
+use crate::server::{ConnCtx, Shared};
+use crate::store::BackupFile;
+use crate::{faults::Draw, unix_now, LogEntry};
+
+/// Path prefix of public download URLs (`DownloadUrl`).
+pub const PUBLIC_PREFIX: &str = "/backups";
+/// Path prefix of private-network download URLs (`InnerDownloadUrl`).
+pub const INNER_PREFIX: &str = "/internal/backups";
+
+/// Which of the two addresses a URL is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Network {
+    Public,
+    Inner,
+}
+
+impl Network {
+    fn as_str(self) -> &'static str {
+        match self {
+            Network::Public => "public",
+            Network::Inner => "inner",
+        }
+    }
+}
+
+/// The network restriction a URL was issued under (from `LimitType`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Restriction {
+    /// `NoLimit`, `LimitOnlyIntranet` or `Customize`.
+    pub limit: String,
+    /// `LimitIp` (Customize only).
+    pub ips: Vec<String>,
+    /// `IpComparisonSymbol` (Customize only): `In` or `NotIn`.
+    pub ip_op: String,
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+fn url_signature(
+    key: &[u8; 32],
+    network: Network,
+    segments: &[String; 3],
+    start: u64,
+    end: u64,
+    r: &Restriction,
+) -> String {
+    let mut mac = match <HmacSha256 as Mac>::new_from_slice(key) {
+        Ok(mac) => mac,
+        // A 32-byte key is always accepted; never reached.
+        Err(_) => return String::new(),
+    };
+    let text = format!(
+        "{}\n{}\n{}\n{}\n{start};{end}\n{}\n{}\n{}",
+        network.as_str(),
+        segments[0],
+        segments[1],
+        segments[2],
+        r.limit,
+        r.ips.join(","),
+        r.ip_op
+    );
+    mac.update(text.as_bytes());
+    tencentcloud_transport::sign::hex_encode(&mac.finalize().into_bytes())
+}
+
+/// Builds a signed URL for one file.
+pub(crate) fn mint_url(
+    shared: &Shared,
+    network: Network,
+    instance_id: &str,
+    backup_id: &str,
+    file: &str,
+    ttl: Duration,
+    restriction: &Restriction,
+) -> String {
+    let start = unix_now();
+    let end = start.saturating_add(ttl.as_secs());
+    let segments = [
+        instance_id.to_owned(),
+        backup_id.to_owned(),
+        file.to_owned(),
+    ];
+    let sig = url_signature(&shared.url_key, network, &segments, start, end, restriction);
+    let prefix = match network {
+        Network::Public => PUBLIC_PREFIX,
+        Network::Inner => INNER_PREFIX,
+    };
+    let mut url = format!(
+        "{}{prefix}/{}/{}/{}?q-sign-time={start}%3B{end}&q-limit={}",
+        shared.endpoint,
+        encode(instance_id),
+        encode(backup_id),
+        encode(file),
+        encode(&restriction.limit)
+    );
+    if restriction.limit == "Customize" {
+        url.push_str(&format!(
+            "&q-ip={}&q-ip-op={}",
+            encode(&restriction.ips.join(",")),
+            encode(&restriction.ip_op)
+        ));
+    }
+    url.push_str("&q-signature=");
+    url.push_str(&sig);
+    url
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A COS-like XML error document.
+fn xml_error(status: StatusCode, code: &str, message: &str, resource: &str) -> Response<Body> {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let body = format!(
+        "<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n\t<Code>{}</Code>\n\t<Message>{}</Message>\n\t<Resource>{}</Resource>\n\t<RequestId>{}</RequestId>\n</Error>",
+        xml_escape(code),
+        xml_escape(message),
+        xml_escape(resource),
+        request_id
+    );
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        headers.insert("x-cos-request-id", v);
+    }
+    response
+}
+
+fn xml_escape(s: &str) -> String {
+    s.chars()
+        .take(512)
+        .map(|c| match c {
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '&' => "&amp;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&apos;".to_owned(),
+            c if c.is_control() => "?".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A parsed and checked download URL.
+struct Target {
+    instance_id: String,
+    backup_id: String,
+    file: String,
+}
+
+/// Why a URL was refused: (status, code, message).
+type Refusal = (StatusCode, &'static str, String);
+
+fn access_denied(message: impl Into<String>) -> Refusal {
+    (StatusCode::FORBIDDEN, "AccessDenied", message.into())
+}
+
+/// Checks path, signature, expiry and network; returns the file it names.
+fn check_url(shared: &Shared, ctx: &ConnCtx, path: &str, query: &str) -> Result<Target, Refusal> {
+    let (network, rest) = if let Some(rest) = path.strip_prefix(INNER_PREFIX) {
+        (Network::Inner, rest)
+    } else if let Some(rest) = path.strip_prefix(PUBLIC_PREFIX) {
+        (Network::Public, rest)
+    } else {
+        return Err((
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.".into(),
+        ));
+    };
+    let rest = rest.strip_prefix('/').ok_or_else(|| {
+        (
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.".to_owned(),
+        )
+    })?;
+    let mut segments = Vec::new();
+    for raw in rest.split('/') {
+        let Some(seg) = decode(raw) else {
+            return Err(access_denied(
+                "The object key is not valid percent-encoded UTF-8.",
+            ));
+        };
+        if seg.is_empty()
+            || seg == "."
+            || seg == ".."
+            || seg.contains(['/', '\\', '\0'])
+            || seg.contains("..")
+        {
+            return Err(access_denied(
+                "Access to this object key is denied: path traversal is not allowed.",
+            ));
+        }
+        segments.push(seg);
+    }
+    let segments: [String; 3] = segments.try_into().map_err(|_| {
+        (
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.".to_owned(),
+        )
+    })?;
+
+    let mut sign_time = None;
+    let mut limit = None;
+    let mut ips = None;
+    let mut ip_op = None;
+    let mut signature = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = decode(v).ok_or_else(|| access_denied("The query string is not valid."))?;
+        match k {
+            "q-sign-time" => sign_time = Some(v),
+            "q-limit" => limit = Some(v),
+            "q-ip" => ips = Some(v),
+            "q-ip-op" => ip_op = Some(v),
+            "q-signature" => signature = Some(v),
+            _ => {}
+        }
+    }
+    let (Some(sign_time), Some(limit), Some(signature)) = (sign_time, limit, signature) else {
+        return Err(access_denied("Request is missing its signature."));
+    };
+    let (start, end) = sign_time
+        .split_once(';')
+        .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+        .ok_or_else(|| access_denied("The q-sign-time parameter is malformed."))?;
+    let restriction = Restriction {
+        limit,
+        ips: ips
+            .map(|s| {
+                s.split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ip_op: ip_op.unwrap_or_default(),
+    };
+    let expected = url_signature(
+        &shared.url_key,
+        network,
+        &segments,
+        start,
+        end,
+        &restriction,
+    );
+    if !tencentcloud_transport::sign::constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided."
+                .to_owned(),
+        ));
+    }
+    let now = unix_now();
+    if now >= end || now.saturating_add(60) < start {
+        return Err(access_denied("Request has expired"));
+    }
+    if network == Network::Public {
+        match restriction.limit.as_str() {
+            "LimitOnlyIntranet" => {
+                return Err(access_denied(
+                    "This backup may only be downloaded from the private network (LimitOnlyIntranet); use InnerDownloadUrl.",
+                ))
+            }
+            "Customize" => {
+                let caller = ctx.remote.ip().to_string();
+                let listed = restriction.ips.iter().any(|ip| ip == &caller);
+                let allowed = if restriction.ip_op == "NotIn" { !listed } else { listed };
+                if !allowed {
+                    return Err(access_denied(format!(
+                        "The caller address {caller} is not allowed by this backup's custom download restriction."
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    let [instance_id, backup_id, file] = segments;
+    Ok(Target {
+        instance_id,
+        backup_id,
+        file,
+    })
+}
+
+/// A parsed `Range` header.
+enum RangeSpec {
+    /// No (usable) range: serve the whole file.
+    Full,
+    /// Serve `start..=end`.
+    Part(u64, u64),
+    /// 416.
+    Unsatisfiable,
+}
+
+/// Single byte ranges only. A malformed or multi-range header is ignored (the whole file is
+/// served), as RFC 9110 allows.
+fn parse_range(headers: &HeaderMap, size: u64) -> RangeSpec {
+    let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return RangeSpec::Full;
+    };
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return RangeSpec::Full;
+    };
+    if spec.contains(',') {
+        return RangeSpec::Full;
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return RangeSpec::Full;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() {
+        // Suffix range: the last N bytes.
+        let Ok(n) = b.parse::<u64>() else {
+            return RangeSpec::Full;
+        };
+        if n == 0 || size == 0 {
+            return RangeSpec::Unsatisfiable;
+        }
+        return RangeSpec::Part(size.saturating_sub(n), size - 1);
+    }
+    let Ok(start) = a.parse::<u64>() else {
+        return RangeSpec::Full;
+    };
+    let end = if b.is_empty() {
+        u64::MAX
+    } else {
+        match b.parse::<u64>() {
+            Ok(end) if end >= start => end,
+            _ => return RangeSpec::Full,
+        }
+    };
+    if start >= size {
+        return RangeSpec::Unsatisfiable;
+    }
+    RangeSpec::Part(start, end.min(size - 1))
+}
+
+async fn crc_of(file: &Arc<BackupFile>) -> std::io::Result<u64> {
+    if let Some(crc) = file.cached_crc() {
+        return Ok(crc);
+    }
+    let f = Arc::clone(file);
+    let crc = tokio::task::spawn_blocking(move || crate::crc64::cos_crc64_file(&f.path))
+        .await
+        .map_err(std::io::Error::other)??;
+    Ok(file.set_crc(crc))
+}
+
+/// Serves `GET`/`HEAD` on a download URL.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    ctx: ConnCtx,
+    method: Method,
+    path: String,
+    query: String,
+    headers: HeaderMap,
+) -> Response<Body> {
+    let range_header = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut cut = None;
+    let response = serve(&shared, &ctx, &method, &path, &query, &headers, &mut cut).await;
+    shared.log(LogEntry {
+        method: method.to_string(),
+        path,
+        range: range_header,
+        status: response.status().as_u16(),
+        action: None,
+        error_code: None,
+        cut_after: cut,
+    });
+    response
+}
+
+async fn serve(
+    shared: &Arc<Shared>,
+    ctx: &ConnCtx,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    cut: &mut Option<u64>,
+) -> Response<Body> {
+    if method != Method::GET && method != Method::HEAD {
+        return xml_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+            path,
+        );
+    }
+    let target = match check_url(shared, ctx, path, query) {
+        Ok(t) => t,
+        Err((status, code, message)) => return xml_error(status, code, &message, path),
+    };
+    let Some(file) = shared
+        .store
+        .file(&target.instance_id, &target.backup_id, &target.file)
+    else {
+        return xml_error(
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.",
+            path,
+        );
+    };
+
+    let (draw, latency) = shared.draw_fault(false);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match draw {
+        Draw::Http5xx => {
+            return xml_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "Please reduce your request rate. (emulated fault)",
+                path,
+            )
+        }
+        Draw::ConnectionReset => {
+            ctx.reset();
+            return xml_error(StatusCode::SERVICE_UNAVAILABLE, "Reset", "", path);
+        }
+        _ => {}
+    }
+
+    let crc = match crc_of(&file).await {
+        Ok(crc) => crc,
+        Err(e) => {
+            return xml_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                &format!("cannot read the backup file: {e}"),
+                path,
+            )
+        }
+    };
+    let size = file.size;
+    let (status, start, len) = match parse_range(headers, size) {
+        RangeSpec::Full => (StatusCode::OK, 0, size),
+        RangeSpec::Part(s, e) => (StatusCode::PARTIAL_CONTENT, s, e - s + 1),
+        RangeSpec::Unsatisfiable => {
+            let mut r = xml_error(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "InvalidRange",
+                "The requested range is not satisfiable",
+                path,
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return r;
+        }
+    };
+
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        let mut f = match tokio::fs::File::open(&file.path).await {
+            Ok(f) => f,
+            Err(e) => {
+                return xml_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalError",
+                    &format!("cannot open the backup file: {e}"),
+                    path,
+                )
+            }
+        };
+        if start > 0 {
+            if let Err(e) = f.seek(SeekFrom::Start(start)).await {
+                return xml_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalError",
+                    &format!("cannot seek in the backup file: {e}"),
+                    path,
+                );
+            }
+        }
+        let stream = ReaderStream::with_capacity(f.take(len), 64 * 1024);
+        *cut = shared.download_cut();
+        match *cut {
+            Some(after) => Body::from_stream(CutStream::new(stream, after)),
+            None => Body::from_stream(stream),
+        }
+    };
+
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    let values = [
+        (header::CONTENT_LENGTH.as_str(), len.to_string()),
+        (header::ETAG.as_str(), format!("\"{crc:016x}\"")),
+        ("x-cos-hash-crc64ecma", crc.to_string()),
+        ("x-cos-request-id", uuid::Uuid::new_v4().to_string()),
+    ];
+    for (name, value) in values {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            if let Ok(n) = header::HeaderName::from_bytes(name.as_bytes()) {
+                h.insert(n, v);
+            }
+        }
+    }
+    if status == StatusCode::PARTIAL_CONTENT {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "bytes {start}-{}/{size}",
+            start + len.saturating_sub(1)
+        )) {
+            h.insert(header::CONTENT_RANGE, v);
+        }
+    }
+    response
+}
+
+/// Passes through at most `left` bytes, then (after a short pause so they are flushed) fails,
+/// which makes the server drop the connection mid-body.
+struct CutStream<S> {
+    inner: S,
+    left: u64,
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    done: bool,
+}
+
+impl<S> CutStream<S> {
+    fn new(inner: S, left: u64) -> Self {
+        Self {
+            inner,
+            left,
+            pause: None,
+            done: false,
+        }
+    }
+}
+
+impl<S> Stream for CutStream<S>
+where
+    S: Stream<Item = std::io::Result<Bytes>> + Unpin,
+{
+    type Item = std::io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(None);
+        }
+        if this.left == 0 {
+            let pause = this
+                .pause
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(50))));
+            if pause.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            this.done = true;
+            return Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "emulated fault: download cut",
+            ))));
+        }
+        match Pin::new(&mut this.inner).poll_next(cx) {
+            Poll::Ready(Some(Ok(mut chunk))) => {
+                if chunk.len() as u64 > this.left {
+                    chunk.truncate(this.left as usize);
+                }
+                this.left -= chunk.len() as u64;
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            other => other,
+        }
+    }
+}
