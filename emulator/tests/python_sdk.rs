@@ -1,0 +1,84 @@
+//! The official Python SDK (tencentcloud-sdk-python-redis, from PyPI) against the emulator,
+//! through `tests/python_sdk/check_emulator.py`.
+//!
+//! The interpreter is `$TC_PYTHON`, by default `<repo>/.venv/bin/python`, which the README's
+//! test command creates. Missing interpreter or SDK is a failure, not a skip.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tencentcloud_redis_emulator::Emulator;
+
+const HINT: &str = "run the README's test command, which creates .venv and installs \
+tencentcloud-sdk-python-redis (python3 -m venv .venv && .venv/bin/pip install \
+tencentcloud-sdk-python-redis), or point TC_PYTHON at an interpreter that has it";
+
+#[tokio::test]
+async fn official_python_sdk_talks_to_the_emulator() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let python = std::env::var_os("TC_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join(".venv/bin/python"));
+    assert!(
+        python.exists(),
+        "the Python interpreter {} does not exist; {HINT}",
+        python.display()
+    );
+    let script = repo.join("tests/python_sdk/check_emulator.py");
+
+    let emulator = Emulator::builder().start().await.expect("emulator starts");
+    let line = emulator.start_line();
+    let mut command = tokio::process::Command::new(&python);
+    command
+        .arg(&script)
+        .arg(&line)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
+        .await
+        .expect("the SDK check finishes within two minutes")
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HINT}", python.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(
+        output.status.code(),
+        Some(3),
+        "the official SDK is not installed for {}; {HINT}\n{stderr}",
+        python.display()
+    );
+    assert!(
+        output.status.success(),
+        "check_emulator.py failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("all checks passed"), "{stdout}");
+    assert_eq!(
+        stdout.matches("ok   678362566696298532848117").count(),
+        5,
+        "{stdout}"
+    );
+
+    // The SDK's calls show up in the log: five HEADs and three API calls.
+    let log = emulator.request_log();
+    let api: Vec<Option<String>> = log
+        .iter()
+        .filter(|e| e.path == "/")
+        .map(|e| e.error_code.clone())
+        .collect();
+    assert_eq!(
+        api,
+        vec![
+            None,
+            Some("AuthFailure.SignatureFailure".to_owned()),
+            Some("InvalidParameterValue.BackupNotExists".to_owned())
+        ]
+    );
+    assert_eq!(log.iter().filter(|e| e.method == "HEAD").count(), 5);
+    emulator.shutdown().await;
+}
