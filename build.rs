@@ -35,7 +35,9 @@ fn run() -> Result<(), String> {
     }
     let schema = tencentcloud_codegen::load(&files).map_err(|e| e.to_string())?;
     let options = tencentcloud_codegen::Options {
-        crate_name: std::env::var("CARGO_PKG_NAME").ok().map(|name| name.replace('-', "_")),
+        crate_name: std::env::var("CARGO_PKG_NAME")
+            .ok()
+            .map(|name| name.replace('-', "_")),
     };
     let source = tencentcloud_codegen::render(&schema, &options).map_err(|e| e.to_string())?;
     write(&out_dir.join("redis.rs"), &source)?;

@@ -16,11 +16,12 @@ const USAGE: &str = "usage:
   tc-codegen import-page PAGE.txt [--schema DIR] [-o FILE|-]
       Import a doc page (text form) into DIR/actions/ACTION.json, applying the named
       fixups in DIR/fixups/ACTION.json. -o - prints instead of writing.
-  tc-codegen import-api-json API.json [--examples EXAMPLES.json] [--action NAME]...
-                             [--schema DIR] [--overwrite]
+  tc-codegen import-api-json API.json [--examples EXAMPLES.json [--fixups FILE]]
+                             [--action NAME]... [--schema DIR] [--overwrite]
       Import actions (all, or each --action) and the data types they use from the
       official CLI's api.json into DIR/actions and DIR/types. Existing files are kept
-      unless --overwrite.
+      unless --overwrite. --fixups corrects broken vendor examples by name
+      (schema/fixups/vendor-examples.json).
 
 exit codes: 0 success, 1 invalid schema, import or I/O error, 2 bad usage";
 
@@ -56,6 +57,7 @@ struct Args {
     output: Option<String>,
     crate_name: Option<String>,
     examples: Option<PathBuf>,
+    fixups: Option<PathBuf>,
     actions: Vec<String>,
     overwrite: bool,
 }
@@ -67,7 +69,13 @@ fn parse(command: &str, rest: &[String]) -> Result<Args, Failure> {
         "check" | "fmt" => &["--schema"],
         "render" => &["--schema", "-o", "--output", "--crate"],
         "import-page" => &["--schema", "-o", "--output"],
-        "import-api-json" => &["--schema", "--examples", "--action", "--overwrite"],
+        "import-api-json" => &[
+            "--schema",
+            "--examples",
+            "--fixups",
+            "--action",
+            "--overwrite",
+        ],
         other => {
             return Err(Failure::Usage(format!(
             "unknown command {other}; expected check, fmt, render, import-page or import-api-json"
@@ -91,6 +99,7 @@ fn parse(command: &str, rest: &[String]) -> Result<Args, Failure> {
             "-o" | "--output" => args.output = Some(value()?),
             "--crate" => args.crate_name = Some(value()?.replace('-', "_")),
             "--examples" => args.examples = Some(PathBuf::from(value()?)),
+            "--fixups" => args.fixups = Some(PathBuf::from(value()?)),
             "--action" => args.actions.push(value()?),
             "--overwrite" => args.overwrite = true,
             other if args.positional.is_none() => args.positional = Some(other.to_owned()),
@@ -234,9 +243,25 @@ fn import_api_json(args: &Args, schema_dir: &Path) -> Result<(), Failure> {
         Some(path) => Some(read(path)?),
         None => None,
     };
-    let imported =
-        import::api_json::import_api_json(api, &api_text, examples_text.as_deref(), &args.actions)
-            .map_err(failed)?;
+    let fixups = match &args.fixups {
+        Some(path) => {
+            let label = path.display().to_string();
+            let parsed =
+                import::fixups::parse_example_fixups(&label, &read(path)?).map_err(failed)?;
+            Some((label, parsed))
+        }
+        None => None,
+    };
+    let imported = import::api_json::import_api_json(
+        api,
+        &api_text,
+        examples_text.as_deref(),
+        fixups
+            .as_ref()
+            .map(|(label, f)| (label.as_str(), f.as_slice())),
+        &args.actions,
+    )
+    .map_err(failed)?;
     let mut written = 0;
     let mut kept = Vec::new();
     let files = imported

@@ -28,10 +28,13 @@ pub struct Imported {
 }
 
 /// Imports `selected` actions (all when empty) and every object they reach.
+/// `example_fixups` corrects broken vendor examples before they are read (see
+/// [`super::fixups::ExampleFixup`]); pass `(label, parsed fixups)`.
 pub fn import_api_json(
     label: &str,
     api_text: &str,
     examples_text: Option<&str>,
+    example_fixups: Option<(&str, &[super::fixups::ExampleFixup])>,
     selected: &[String],
 ) -> Result<Imported, ImportError> {
     let api: Value = serde_json::from_str(api_text).map_err(|e| {
@@ -51,13 +54,19 @@ pub fn import_api_json(
         .and_then(Value::as_object)
         .ok_or_else(|| at("/objects".into(), "expected an object of objects".into()))?;
     let examples: Option<Value> = match examples_text {
-        Some(text) => Some(serde_json::from_str(text).map_err(|e| {
-            ImportError::new(
-                "examples.json",
-                format!("line {}", e.line()),
-                format!("malformed JSON: {e}"),
-            )
-        })?),
+        Some(text) => {
+            let mut value: Value = serde_json::from_str(text).map_err(|e| {
+                ImportError::new(
+                    "examples.json",
+                    format!("line {}", e.line()),
+                    format!("malformed JSON: {e}"),
+                )
+            })?;
+            if let Some((fixups_label, fixups)) = example_fixups {
+                super::fixups::apply_example_fixups(fixups_label, fixups, &mut value)?;
+            }
+            Some(value)
+        }
         None => None,
     };
 

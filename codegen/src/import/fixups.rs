@@ -159,3 +159,108 @@ fn target<'a>(value: &'a mut Value, target: &str) -> Option<&'a mut Map<String, 
         .find(|m| m.get("name").and_then(Value::as_str) == Some(name))?
         .as_object_mut()
 }
+
+/// A text correction of one vendor example (`examples.json`), for examples whose JSON is
+/// broken in the source. `replace` must occur in the example's `part` (`input` or
+/// `output`), or the fixup is stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFixup {
+    pub name: String,
+    pub why: String,
+    /// `ACTION/INDEX`, e.g. `AllocateWanAddress/0`.
+    pub example: String,
+    pub part: String,
+    pub replace: String,
+    pub with: String,
+}
+
+/// Parses a vendor example fixups file: `{"fixups": [{name, why, example, part, replace, with}]}`.
+pub fn parse_example_fixups(label: &str, text: &str) -> Result<Vec<ExampleFixup>, ImportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        ImportError::new(
+            label,
+            format!("line {}", e.line()),
+            format!("malformed JSON: {e}"),
+        )
+    })?;
+    let items = value
+        .get("fixups")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ImportError::new(label, "/fixups", "expected an array of fixups"))?;
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let text = |key: &str| -> Result<String, ImportError> {
+            item.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ImportError::new(
+                        label,
+                        format!("/fixups/{i}/{key}"),
+                        format!("expected \"{key}\" as a string"),
+                    )
+                })
+        };
+        let fixup = ExampleFixup {
+            name: text("name")?,
+            why: text("why")?,
+            example: text("example")?,
+            part: text("part")?,
+            replace: text("replace")?,
+            with: text("with")?,
+        };
+        if !matches!(fixup.part.as_str(), "input" | "output") {
+            return Err(ImportError::new(
+                label,
+                format!("/fixups/{i}/part"),
+                "expected \"input\" or \"output\"",
+            ));
+        }
+        out.push(fixup);
+    }
+    Ok(out)
+}
+
+/// Applies example fixups to a parsed `examples.json`; a fixup whose example or text is gone
+/// is an error.
+pub fn apply_example_fixups(
+    label: &str,
+    fixups: &[ExampleFixup],
+    examples: &mut Value,
+) -> Result<(), ImportError> {
+    for fixup in fixups {
+        let stale = |message: String| {
+            ImportError::new(
+                label,
+                format!("fixup \"{}\"", fixup.name),
+                format!("{message}; the vendor examples changed: review the fixup and update or remove it"),
+            )
+        };
+        let (action, index) = fixup
+            .example
+            .split_once('/')
+            .ok_or_else(|| stale(format!("\"{}\" is not ACTION/INDEX", fixup.example)))?;
+        let slot = examples
+            .pointer_mut(&format!("/actions/{action}/{index}/{}", fixup.part))
+            .ok_or_else(|| {
+                stale(format!(
+                    "no longer applies: example {} not found",
+                    fixup.example
+                ))
+            })?;
+        let text = slot.as_str().ok_or_else(|| {
+            stale(format!(
+                "example {} {} is not text",
+                fixup.example, fixup.part
+            ))
+        })?;
+        if !text.contains(&fixup.replace) {
+            return Err(stale(format!(
+                "no longer applies: example {} {} no longer contains {:?}",
+                fixup.example, fixup.part, fixup.replace
+            )));
+        }
+        *slot = Value::String(text.replacen(&fixup.replace, &fixup.with, 1));
+    }
+    Ok(())
+}
