@@ -1,1 +1,431 @@
-fn main() {}
+//! `tcredis`: the command-line tool for the Tencent Cloud Redis API (2018-04-12).
+
+mod actions;
+mod download_cmd;
+mod exit;
+mod local;
+mod output;
+mod registry;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use tencentcloud_redis::download::DownloadOptions;
+use tencentcloud_transport::credentials::{
+    CvmRoleProvider, DefaultCredentialsChain, EnvProvider, ProfileProvider, PROFILE_FILE,
+};
+use tencentcloud_transport::{CallOptions, Client, Endpoint, Language, RetryPolicy};
+
+use crate::exit::{CliError, Exit, EXIT_CODES_HELP};
+use crate::output::Format;
+
+const AFTER_HELP: &str = "\
+Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and
+TENCENTCLOUD_SESSION_TOKEN), else ~/.tencentcloud/credentials (section [default], or
+--profile / TENCENTCLOUD_PROFILE), else the CVM instance role.
+
+Examples:
+  tcredis demo
+  tcredis --region ap-guangzhou describe-backup-url --instance-id crs-4y9t57vt --backup-id 678362566696298532848117
+  tcredis --region ap-guangzhou call DescribeBackupUrl --json '{\"InstanceId\":\"crs-4y9t57vt\",\"BackupId\":\"678362566696298532848117\"}'
+  tcredis --region ap-guangzhou download --instance-id crs-4y9t57vt --backup-id 678362566696298532848117 --out ./backup
+  tcredis emulator --listen 127.0.0.1:9000";
+
+/// Options that apply to every subcommand.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+struct Globals {
+    /// Region sent as X-TC-Region, e.g. ap-guangzhou.
+    #[arg(
+        long,
+        global = true,
+        env = "TENCENTCLOUD_REGION",
+        value_name = "REGION"
+    )]
+    region: Option<String>,
+    /// API endpoint URL, e.g. https://redis.tencentcloudapi.com or http://127.0.0.1:9000
+    /// (default: https://redis.intl.tencentcloudapi.com).
+    #[arg(long, global = true, value_name = "URL")]
+    endpoint: Option<String>,
+    /// Section of ~/.tencentcloud/credentials to use (only that file is read then).
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// Language of service messages.
+    #[arg(long, global = true, value_parser = ["en-US", "zh-CN"], value_name = "LANG")]
+    language: Option<String>,
+    /// Output format (default: json for API actions, table for download and demo).
+    #[arg(long, global = true, value_enum)]
+    output: Option<Format>,
+    /// Make one attempt per call and per file (no retries, no resume, no URL refresh).
+    #[arg(long, global = true)]
+    no_retry: bool,
+    /// Log to stderr (-v info, -vv debug, -vvv trace). Signed URLs and secrets are never logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+/// The subcommands that are not API actions.
+#[derive(Debug, Subcommand)]
+enum Builtin {
+    /// Call any API action with a JSON body, checked against the schema and the typed request.
+    Call {
+        /// The action's name, e.g. DescribeBackupUrl.
+        action: String,
+        /// The request parameters as a JSON object (use @FILE to read them from a file, - for stdin).
+        #[arg(long, value_name = "JSON", default_value = "{}")]
+        json: String,
+    },
+    /// Download every RDB file of a backup, verified, with resume and retries.
+    #[command(
+        after_help = "Files are written as NAME.part and renamed to NAME once complete and verified \
+(size against FileSize and Content-Length, CRC-64 against x-cos-hash-crc64ecma when sent). \
+Complete files are skipped unless --force. Exit code 4, 5 or 6 tells what failed (see tcredis --help)."
+    )]
+    Download {
+        /// Instance ID, e.g. crs-4y9t57vt.
+        #[arg(long, value_name = "ID")]
+        instance_id: String,
+        /// Backup ID, from DescribeInstanceBackups.
+        #[arg(long, value_name = "ID")]
+        backup_id: String,
+        /// Output folder (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Use InnerDownloadUrl (only reachable from inside Tencent Cloud).
+        #[arg(long)]
+        inner: bool,
+        /// Files downloaded at the same time (1-64).
+        #[arg(long, value_name = "N", default_value_t = 4,
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: u16,
+        /// Download again even if complete files are present; discard partial files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start the embedded emulator, fetch its demo backup through the real client and verify it.
+    Demo {
+        /// Where to put the files (default: a new temporary folder, kept).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Files downloaded at the same time (1-64).
+        #[arg(long, value_name = "N", default_value_t = 4,
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: u16,
+    },
+    /// Run the local emulator until interrupted; prints one JSON line (endpoint, credentials, instances).
+    Emulator {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+        listen: std::net::SocketAddr,
+        /// Folder for the demo data set's RDB files (default: a temporary folder).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Serve existing RDB files as a backup: INSTANCE:BACKUP:PATH[,PATH...] (repeatable).
+        #[arg(long, value_name = "SPEC")]
+        backup: Vec<String>,
+        /// Accepted SecretId (default: random, shown in the start line).
+        #[arg(long, value_name = "ID")]
+        secret_id: Option<String>,
+        /// Accepted SecretKey (default: random, shown in the start line).
+        #[arg(long, value_name = "KEY")]
+        secret_key: Option<String>,
+        /// Validity of download URLs in seconds (default six hours).
+        #[arg(long, value_name = "SECONDS")]
+        url_ttl: Option<u64>,
+        /// Serve no demo data set.
+        #[arg(long)]
+        no_demo: bool,
+    },
+}
+
+fn build_command(schema: &tencentcloud_codegen::Schema) -> clap::Command {
+    #[derive(Parser)]
+    #[command(
+        name = "tcredis",
+        version,
+        about = "Tencent Cloud Redis API (2018-04-12) from the command line: call actions, download and verify backups, run a local emulator.",
+        after_help = format!("{EXIT_CODES_HELP}\n\n{AFTER_HELP}"),
+        subcommand_required = true,
+        arg_required_else_help = true
+    )]
+    struct Root {
+        #[command(flatten)]
+        globals: Globals,
+        #[command(subcommand)]
+        builtin: Builtin,
+    }
+    let mut cmd = Root::command();
+    for action in &schema.actions {
+        cmd = cmd.subcommand(actions::action_command(action));
+    }
+    cmd
+}
+
+fn init_tracing(verbose: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let level = match verbose {
+        0 => return,
+        1 => LevelFilter::INFO,
+        2 => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    };
+    // Only this project's crates: HTTP libraries below could log full (signed) URLs.
+    let targets = Targets::new()
+        .with_target("tcredis", level)
+        .with_target("tencentcloud_redis", level)
+        .with_target("tencentcloud_transport", level)
+        .with_target("tencentcloud_redis_emulator", level)
+        .with_default(LevelFilter::WARN);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+        )
+        .with(targets)
+        .try_init();
+}
+
+/// Where credentials are looked for, for messages.
+fn profile_hint(globals: &Globals) -> String {
+    let path = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(|h| PathBuf::from(h).join(PROFILE_FILE).display().to_string())
+        .unwrap_or_else(|| format!("~/{PROFILE_FILE}"));
+    let section = globals
+        .profile
+        .clone()
+        .or_else(|| std::env::var("TENCENTCLOUD_PROFILE").ok())
+        .unwrap_or_else(|| "default".into());
+    format!("the [{section}] section of the profile file {path}")
+}
+
+fn retry_policy(globals: &Globals) -> RetryPolicy {
+    if globals.no_retry {
+        RetryPolicy::disabled()
+    } else {
+        RetryPolicy::default()
+    }
+}
+
+fn client(globals: &Globals) -> Result<Client, CliError> {
+    let Some(region) = globals.region.clone().filter(|r| !r.is_empty()) else {
+        return Err(CliError::new(
+            Exit::Config,
+            "no region: pass --region REGION or set TENCENTCLOUD_REGION (e.g. ap-guangzhou)",
+        ));
+    };
+    let mut builder = Client::builder()
+        .region(region)
+        .retry(retry_policy(globals));
+    if let Some(endpoint) = &globals.endpoint {
+        builder = builder.endpoint(Endpoint::Url(endpoint.clone()));
+    }
+    if let Some(lang) = &globals.language {
+        builder = builder.language(if lang == "zh-CN" {
+            Language::ZhCn
+        } else {
+            Language::EnUs
+        });
+    }
+    builder = match &globals.profile {
+        Some(profile) => builder.credentials(ProfileProvider::new().with_profile(profile.clone())),
+        None => builder.credentials(DefaultCredentialsChain::with_providers(
+            EnvProvider::new(),
+            ProfileProvider::new(),
+            CvmRoleProvider::new(),
+        )),
+    };
+    builder.build().map_err(|e| {
+        CliError::new(
+            Exit::Config,
+            format!("invalid configuration: {}", exit::chain(&e)),
+        )
+    })
+}
+
+fn read_json_arg(raw: &str) -> Result<serde_json::Value, CliError> {
+    let text = if raw == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| CliError::usage(format!("--json -: cannot read stdin: {e}")))?;
+        s
+    } else if let Some(path) = raw.strip_prefix('@') {
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(format!("--json @{path}: cannot read the file: {e}")))?
+    } else {
+        raw.to_owned()
+    };
+    serde_json::from_str(&text)
+        .map_err(|e| CliError::usage(format!("--json is not valid JSON: {e}")))
+}
+
+async fn call_action(
+    globals: &Globals,
+    action: &tencentcloud_codegen::schema::Action,
+    body: serde_json::Value,
+) -> Result<(), CliError> {
+    let client = client(globals)?;
+    let options = CallOptions::new().retry(retry_policy(globals));
+    let send = registry::SendJson {
+        client,
+        body,
+        options,
+        profile_hint: profile_hint(globals),
+    };
+    let future = registry::visit_action(&action.name, send).ok_or_else(|| {
+        CliError::usage(format!(
+            "{} is in the schema but this build of tcredis cannot send it yet (no typed request registered)",
+            action.name
+        ))
+    })??;
+    let response = future.await?;
+    match globals.output.unwrap_or(Format::Json) {
+        Format::Json => print!("{}", output::json(&response)),
+        Format::Table => print!("{}", output::table(&response)),
+    }
+    Ok(())
+}
+
+async fn run(
+    matches: clap::ArgMatches,
+    schema: tencentcloud_codegen::Schema,
+) -> Result<(), CliError> {
+    let globals =
+        Globals::from_arg_matches(&matches).map_err(|e| CliError::usage(e.to_string()))?;
+    init_tracing(globals.verbose);
+    let Some((name, sub)) = matches.subcommand() else {
+        return Err(CliError::usage("no subcommand; see tcredis --help"));
+    };
+    if let Some(action) = schema
+        .actions
+        .iter()
+        .find(|a| actions::command_name(&a.name) == name)
+    {
+        let body = actions::body_from_matches(action, sub)?;
+        return call_action(&globals, action, body).await;
+    }
+    let builtin =
+        Builtin::from_arg_matches(&matches).map_err(|e| CliError::usage(e.to_string()))?;
+    match builtin {
+        Builtin::Call { action, json } => {
+            let Some(found) = schema
+                .actions
+                .iter()
+                .find(|a| a.name == action || actions::command_name(&a.name) == action)
+            else {
+                let known: Vec<&str> = schema.actions.iter().map(|a| a.name.as_str()).collect();
+                return Err(CliError::usage(format!(
+                    "unknown action {action:?}; known actions: {}",
+                    known.join(", ")
+                )));
+            };
+            let body = read_json_arg(&json)?;
+            actions::validate_body(&schema, found, &body)?;
+            call_action(&globals, found, body).await
+        }
+        Builtin::Download {
+            instance_id,
+            backup_id,
+            out,
+            inner,
+            parallel,
+            force,
+        } => {
+            let client = client(&globals)?;
+            let mut options = DownloadOptions::new()
+                .inner(inner)
+                .parallel(usize::from(parallel))
+                .force(force)
+                .call_options(CallOptions::new().retry(retry_policy(&globals)));
+            if globals.no_retry {
+                options = options.retry(RetryPolicy::disabled());
+            }
+            let progress = download_cmd::Progress::auto(globals.verbose > 0);
+            download_cmd::run(
+                &client,
+                &instance_id,
+                &backup_id,
+                &out,
+                options,
+                &progress,
+                globals.output.unwrap_or(Format::Table),
+                &profile_hint(&globals),
+            )
+            .await
+            .map(|_| ())
+        }
+        Builtin::Demo { out, parallel } => {
+            local::demo(
+                out,
+                usize::from(parallel),
+                globals.output.unwrap_or(Format::Table),
+                globals.verbose > 0,
+            )
+            .await
+        }
+        Builtin::Emulator {
+            listen,
+            data,
+            backup,
+            secret_id,
+            secret_key,
+            url_ttl,
+            no_demo,
+        } => {
+            local::emulator(local::EmulatorArgs {
+                listen,
+                data,
+                backup,
+                secret_id,
+                secret_key,
+                url_ttl,
+                no_demo,
+            })
+            .await
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let schema = match actions::load_schema() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tcredis: {e}");
+            return e.code();
+        }
+    };
+    let matches = match build_command(&schema).try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; real errors exit 2.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(Exit::Usage as u8)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tcredis: cannot start the async runtime: {e}");
+            return ExitCode::from(Exit::LocalIo as u8);
+        }
+    };
+    let result = runtime.block_on(run(matches, schema));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tcredis: error: {e}");
+            e.code()
+        }
+    }
+}

@@ -332,8 +332,7 @@ async fn serve(
                     _ => None,
                 };
                 let mut head = String::new();
-                let body: &[u8];
-                match start {
+                let body: &[u8] = match start {
                     Some(a) if a >= total => {
                         log(416);
                         let resp = format!("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{total}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -345,14 +344,14 @@ async fn serve(
                         log(206);
                         head.push_str("HTTP/1.1 206 Partial Content\r\n");
                         head.push_str(&format!("Content-Range: bytes {a}-{b}/{total}\r\n"));
-                        body = &data[a..=b];
+                        &data[a..=b]
                     }
                     None => {
                         log(200);
                         head.push_str("HTTP/1.1 200 OK\r\n");
-                        body = &data[..];
+                        &data[..]
                     }
-                }
+                };
                 head.push_str(&format!("Content-Length: {}\r\n", body.len()));
                 head.push_str("ETag: \"etag-1\"\r\nAccept-Ranges: bytes\r\nConnection: close\r\n");
                 if let Some(crc) = crc {

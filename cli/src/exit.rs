@@ -1,0 +1,125 @@
+//! Exit codes and the one error type every command returns.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use tencentcloud_redis::download::{DownloadError, DownloadErrorKind};
+use tencentcloud_transport::{ActionError, Error};
+
+/// The documented exit codes (also in `tcredis --help` and the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 1: the API answered with an error (code, message and RequestId on stderr).
+    Service = 1,
+    /// 2: the command line is wrong (unknown option, bad value, bad JSON).
+    Usage = 2,
+    /// 3: credentials or configuration (no credentials, no region, bad endpoint).
+    Config = 3,
+    /// 4: network, timeout, or the storage refusing or failing a download.
+    Network = 4,
+    /// 5: a download failed verification (size or CRC-64 mismatch, unsafe file name, broken
+    /// range answer, empty backup).
+    Verification = 5,
+    /// 6: a local file could not be written (unwritable `--out`, disk full).
+    LocalIo = 6,
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the API answered with an error (code, message and RequestId are printed on stderr)
+  2  usage error: unknown option, missing or invalid value, malformed --json
+  3  credentials or configuration: no credentials, no region, invalid endpoint or region
+  4  network or timeout: endpoint unreachable, download failed or refused (expired URL)
+  5  download verification failed: size or CRC-64 mismatch, unsafe file name, empty backup
+  6  local file system: the output folder or a file could not be created or written";
+
+/// An error to print on stderr, with its exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self {
+            exit,
+            message: message.into(),
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Exit::Usage, message)
+    }
+
+    pub fn code(&self) -> ExitCode {
+        ExitCode::from(self.exit as u8)
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// `error` followed by its causes, `: `-separated.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
+}
+
+/// Maps a call's error to what the user sees.
+pub fn from_call<E: ActionError>(action: &str, error: &Error<E>, profile_hint: &str) -> CliError {
+    match error {
+        Error::Service(e) => CliError::new(
+            Exit::Service,
+            format!(
+                "{action} failed: the service answered with an error\n  Code: {}\n  Message: {}\n  RequestId: {}",
+                e.code(),
+                e.message(),
+                if e.request_id().is_empty() { "(none)" } else { e.request_id() }
+            ),
+        ),
+        Error::Credentials(e) => CliError::new(
+            Exit::Config,
+            format!(
+                "{}\nSet TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary credentials), or put secret_id and secret_key in {profile_hint}.",
+                chain(e)
+            ),
+        ),
+        Error::Construction(e) => CliError::new(Exit::Config, chain(e)),
+        Error::Timeout(e) => CliError::new(Exit::Network, chain(e)),
+        Error::Network(e) => CliError::new(
+            Exit::Network,
+            format!("{}\nCheck --endpoint and your network.", chain(e)),
+        ),
+        Error::Decode(e) => CliError::new(Exit::Network, chain(e)),
+        _ => CliError::new(Exit::Network, chain(error)),
+    }
+}
+
+/// The exit code of a failed file or of a download that could not start.
+pub fn from_download(error: &DownloadError, profile_hint: &str) -> CliError {
+    match error {
+        DownloadError::Api(e) => from_call("DescribeBackupUrl", e, profile_hint),
+        other => {
+            let exit = match other.kind() {
+                DownloadErrorKind::Network => Exit::Network,
+                DownloadErrorKind::LocalIo => Exit::LocalIo,
+                _ => Exit::Verification,
+            };
+            CliError::new(exit, chain(other))
+        }
+    }
+}
