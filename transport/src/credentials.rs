@@ -196,17 +196,23 @@ impl CredentialsError {
         &self.message
     }
 
-    /// The message followed by its causes, for a chain's summary.
+    /// The message followed by its root cause, for a chain's summary (the intermediate
+    /// causes tend to repeat the URL the message already names).
     fn full_message(&self) -> String {
         let mut out = self.message.clone();
         let mut cause = self
             .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static));
+        let mut root = None;
         while let Some(e) = cause {
-            out.push_str(": ");
-            out.push_str(&e.to_string());
+            root = Some(e);
             cause = e.source();
+        }
+        if let Some(root) = root {
+            out.push_str(" (");
+            out.push_str(&root.to_string());
+            out.push(')');
         }
         out
     }

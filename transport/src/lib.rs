@@ -24,6 +24,8 @@
 //! Servers (the local emulator) verify incoming signatures with [`sign::parse_authorization`]
 //! and [`sign::verify`].
 
+#![warn(missing_docs)]
+
 mod action;
 mod client;
 pub mod credentials;

@@ -326,6 +326,9 @@ pub fn sign_stages(params: &SigningParams<'_>, secret_id: &str, secret_key: &str
 /// (two around midnight UTC), plus one per rotation of temporary credentials.
 const KEY_CACHE_CAPACITY: usize = 8;
 
+/// How many canonical-request prefixes a [`Signer`] keeps (one per endpoint host in use).
+const PREFIX_CACHE_CAPACITY: usize = 8;
+
 struct CachedKey {
     secret_key: Box<str>,
     days: u64,
@@ -336,34 +339,58 @@ struct CachedKey {
     mac: HmacSha256,
 }
 
+/// The SHA-256 state after absorbing the constant start of a canonical request with an empty
+/// query string: `METHOD\n/\n\ncontent-type:CT\nhost:HOST\n\ncontent-type;host\n`.
+struct CachedPrefix {
+    method: Box<str>,
+    content_type: Box<str>,
+    host: Box<str>,
+    state: Sha256,
+}
+
+#[derive(Default)]
+struct Caches {
+    keys: Vec<CachedKey>,
+    prefixes: Vec<CachedPrefix>,
+}
+
 /// The hot-path signer: produces the same `Authorization` header as [`sign_stages`] without
-/// building intermediate strings, and caches the derived key per (secret key, date, service).
+/// building intermediate strings. It caches the derived key per (secret key, date, service) as
+/// a pre-keyed HMAC state, and the hash state of the canonical request's constant start per
+/// (method, content type, host), so a warm signature costs the SHA-256 blocks that depend on
+/// the payload and the timestamp and little else.
 ///
-/// It is `Send + Sync`; the cache is behind a mutex held only for a lookup and a copy.
+/// It is `Send + Sync`; the caches are behind one mutex held only for a lookup and a copy.
 #[derive(Default)]
 pub struct Signer {
-    cache: Mutex<Vec<CachedKey>>,
+    cache: Mutex<Caches>,
 }
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self.cache.lock().map(|c| c.len()).unwrap_or(0);
+        let (keys, prefixes) = self
+            .cache
+            .lock()
+            .map(|c| (c.keys.len(), c.prefixes.len()))
+            .unwrap_or((0, 0));
         f.debug_struct("Signer")
-            .field("cached_keys", &cached)
+            .field("cached_keys", &keys)
+            .field("cached_prefixes", &prefixes)
             .finish()
     }
 }
 
 impl Signer {
-    /// A signer with an empty key cache.
+    /// A signer with empty caches.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Forgets every cached key.
+    /// Forgets every cached key and prefix.
     pub fn clear_cache(&self) {
         if let Ok(mut cache) = self.cache.lock() {
-            cache.clear();
+            cache.keys.clear();
+            cache.prefixes.clear();
         }
     }
 
@@ -375,20 +402,50 @@ impl Signer {
         secret_key: &str,
     ) -> String {
         let days = params.timestamp / 86_400;
-        let (mut mac, date) = self.keyed_mac(secret_key, days, params.service);
+        let content_type = params.content_type.trim();
+        let host = params.host.trim();
+        let cacheable_prefix = params.canonical_query.is_empty();
 
-        // Canonical request, hashed as it is produced.
-        let payload_hex = hex32(&Sha256::digest(params.payload));
-        let mut canonical = Sha256::new();
-        canonical.update(params.method.as_bytes());
-        canonical.update(b"\n/\n");
-        canonical.update(params.canonical_query.as_bytes());
-        canonical.update(b"\ncontent-type:");
-        canonical.update(params.content_type.trim().as_bytes());
-        canonical.update(b"\nhost:");
-        canonical.update(params.host.trim().as_bytes());
-        canonical.update(b"\n\ncontent-type;host\n");
-        canonical.update(payload_hex);
+        let mut found_key = None;
+        let mut found_prefix = None;
+        if let Ok(cache) = self.cache.lock() {
+            found_key = cache
+                .keys
+                .iter()
+                .find(|e| {
+                    e.days == days && *e.service == *params.service && *e.secret_key == *secret_key
+                })
+                .map(|hit| (hit.mac.clone(), DateText::from_str(&hit.date)));
+            if cacheable_prefix {
+                found_prefix = cache
+                    .prefixes
+                    .iter()
+                    .find(|e| {
+                        *e.host == *host
+                            && *e.content_type == *content_type
+                            && *e.method == *params.method
+                    })
+                    .map(|hit| hit.state.clone());
+            }
+        }
+        let (mut mac, date) = match found_key {
+            Some(hit) => hit,
+            None => self.derive_and_cache(secret_key, days, params.service),
+        };
+        let mut canonical = match found_prefix {
+            Some(state) => state,
+            None => {
+                let state =
+                    canonical_prefix(params.method, params.canonical_query, content_type, host);
+                if cacheable_prefix {
+                    self.cache_prefix(params.method, content_type, host, &state);
+                }
+                state
+            }
+        };
+
+        // The rest of the canonical request: the payload hash.
+        canonical.update(hex32(&Sha256::digest(params.payload)));
         let canonical_hex = hex32(&canonical.finalize());
 
         // String to sign, fed straight into the pre-keyed HMAC.
@@ -420,26 +477,23 @@ impl Signer {
         out
     }
 
-    /// A copy of the cached pre-keyed HMAC state and the date string, deriving and caching
-    /// them on a miss.
-    fn keyed_mac(&self, secret_key: &str, days: u64, service: &str) -> (HmacSha256, DateText) {
-        if let Ok(cache) = self.cache.lock() {
-            if let Some(hit) = cache
-                .iter()
-                .find(|e| e.days == days && &*e.service == service && &*e.secret_key == secret_key)
-            {
-                return (hit.mac.clone(), DateText::from_str(&hit.date));
-            }
-        }
+    /// Derives the signing key for `days`, caches its pre-keyed HMAC state, and returns a copy
+    /// with the date string.
+    fn derive_and_cache(
+        &self,
+        secret_key: &str,
+        days: u64,
+        service: &str,
+    ) -> (HmacSha256, DateText) {
         let date = UtcDate::from_days(days).to_string();
         let key = derive_signing_key(secret_key, &date, service);
         let mac = keyed(&key);
         let text = DateText::from_str(&date);
         if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= KEY_CACHE_CAPACITY {
-                cache.remove(0);
+            if cache.keys.len() >= KEY_CACHE_CAPACITY {
+                cache.keys.remove(0);
             }
-            cache.push(CachedKey {
+            cache.keys.push(CachedKey {
                 secret_key: secret_key.into(),
                 days,
                 service: service.into(),
@@ -449,6 +503,34 @@ impl Signer {
         }
         (mac, text)
     }
+
+    fn cache_prefix(&self, method: &str, content_type: &str, host: &str, state: &Sha256) {
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.prefixes.len() >= PREFIX_CACHE_CAPACITY {
+                cache.prefixes.remove(0);
+            }
+            cache.prefixes.push(CachedPrefix {
+                method: method.into(),
+                content_type: content_type.into(),
+                host: host.into(),
+                state: state.clone(),
+            });
+        }
+    }
+}
+
+/// The hash state after the canonical request's lines up to (not including) the payload hash.
+fn canonical_prefix(method: &str, query: &str, content_type: &str, host: &str) -> Sha256 {
+    let mut canonical = Sha256::new();
+    canonical.update(method.as_bytes());
+    canonical.update(b"\n/\n");
+    canonical.update(query.as_bytes());
+    canonical.update(b"\ncontent-type:");
+    canonical.update(content_type.as_bytes());
+    canonical.update(b"\nhost:");
+    canonical.update(host.as_bytes());
+    canonical.update(b"\n\ncontent-type;host\n");
+    canonical
 }
 
 /// A `YYYY-MM-DD` date on the stack (longer years are kept whole up to 24 bytes).
