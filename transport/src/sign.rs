@@ -19,7 +19,37 @@
 //! derived key (as a pre-keyed HMAC state) per secret key, date and service.
 //!
 //! Servers (such as a local emulator) check incoming requests with [`parse_authorization`] and
-//! [`verify`], which support any `SignedHeaders` list and compare in constant time.
+//! [`verify`] (or [`verify_accepting_bare_host`]), which support any `SignedHeaders` list and
+//! compare in constant time:
+//!
+//! ```
+//! use tencentcloud_transport::sign::{self, ReceivedRequest, VerifyError};
+//!
+//! # fn secret_key_for(_id: &str) -> Option<&'static str> { Some("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE") }
+//! # let body = br#"{"InstanceId":"crs-4y9t57vt","BackupId":"678362566696298532848117"}"#;
+//! # let authorization = "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2023-11-14/redis/tc3_request, SignedHeaders=content-type;host, Signature=aa1bfe9eabb85b507c9b4b0347f4cc06d5c6f42205271838dcc23c1d7b19b29d";
+//! // Headers as received (any case, any order), the exact body bytes, X-TC-Timestamp.
+//! let headers = [
+//!     ("Content-Type", "application/json"),
+//!     ("Host", "redis.tencentcloudapi.com"),
+//!     ("Authorization", authorization),
+//! ];
+//! let timestamp = 1_700_000_000;
+//!
+//! let auth = sign::parse_authorization(authorization)?; // AuthFailure.InvalidAuthorization
+//! let key = secret_key_for(auth.secret_id).expect("unknown SecretId"); // AuthFailure.SecretIdNotFound
+//! let received = ReceivedRequest {
+//!     method: "POST",
+//!     canonical_uri: "/",
+//!     canonical_query: "",
+//!     headers: &headers,
+//!     payload: body,
+//!     timestamp,
+//! };
+//! // Accept `host:port` (Python SDK) or the bare host (Node.js SDK) on a non-default port.
+//! sign::verify_accepting_bare_host(&auth, key, Some("redis"), &received)?; // AuthFailure.SignatureFailure
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 use std::sync::Mutex;
