@@ -94,9 +94,9 @@ fn line_event(event: &ProgressEvent<'_>) {
                 eprintln!("{name}: downloading {size}");
             }
         }
-        ProgressEvent::FileRetrying {
-            name, reason, wait, ..
-        } => eprintln!("{name}: {reason}; trying again in {} ms", wait.as_millis()),
+        ProgressEvent::FileRetrying { reason, wait, .. } => {
+            eprintln!("{reason}; trying again in {} ms", wait.as_millis())
+        }
         ProgressEvent::FileRestarted { name, reason, .. } => {
             eprintln!("{name}: starting over: {reason}")
         }
@@ -124,9 +124,7 @@ fn line_event(event: &ProgressEvent<'_>) {
                 ", size verified (no CRC-64 from the server)"
             }
         ),
-        ProgressEvent::FileFailed { name, error, .. } => {
-            eprintln!("{}: FAILED: {error}", name.escape_debug())
-        }
+        ProgressEvent::FileFailed { error, .. } => eprintln!("FAILED: {error}"),
         _ => {}
     }
 }

@@ -635,7 +635,8 @@ impl Transfer<'_> {
                     }
                 }
                 Step::Retry { error, progress } => {
-                    if !error.is_transient() {
+                    // With retries disabled, a broken transfer is not resumed either.
+                    if !error.is_transient() || policy.max_attempts() <= 1 {
                         return Err(error);
                     }
                     if progress {

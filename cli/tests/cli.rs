@@ -1,0 +1,965 @@
+//! The built `tcredis` binary against the embedded emulator: output shapes, bad input and
+//! exit codes, and the download rules seen from the command line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tencentcloud_redis_emulator::{DemoData, Emulator, Faults, RunningEmulator};
+
+const INSTANCE: &str = "crs-4y9t57vt";
+const BACKUP: &str = "678362566696298532848117";
+
+/// A small demo data set keeps the suite fast.
+async fn emulator() -> RunningEmulator {
+    emulator_with(|b| b).await
+}
+
+async fn emulator_with(
+    f: impl FnOnce(
+        tencentcloud_redis_emulator::EmulatorBuilder,
+    ) -> tencentcloud_redis_emulator::EmulatorBuilder,
+) -> RunningEmulator {
+    let demo = DemoData {
+        file_sizes: vec![700_000, 300_000, 123_457],
+        ..DemoData::default()
+    };
+    f(Emulator::builder().demo(demo).rate_limit(false))
+        .start()
+        .await
+        .expect("emulator starts")
+}
+
+/// `tcredis` with a clean environment: an empty temporary HOME, no credentials unless given.
+struct Run {
+    cmd: Command,
+    _home: tempfile::TempDir,
+    home: PathBuf,
+}
+
+impl Run {
+    fn new(args: &[&str]) -> Self {
+        let home = tempfile::tempdir().expect("temp home");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcredis"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .args(args)
+            .stdin(Stdio::null());
+        let path = home.path().to_path_buf();
+        Self {
+            cmd,
+            _home: home,
+            home: path,
+        }
+    }
+
+    /// Against `emu`, with its credentials in the environment.
+    fn against(emu: &RunningEmulator, args: &[&str]) -> Self {
+        let mut run = Self::new(&["--endpoint", emu.endpoint(), "--region", emu.region()]);
+        run.cmd
+            .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
+            .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
+            .args(args);
+        run
+    }
+
+    fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
+    fn env_remove(mut self, key: &str) -> Self {
+        self.cmd.env_remove(key);
+        self
+    }
+
+    fn output(mut self) -> Result {
+        let out = self.cmd.output().expect("tcredis runs");
+        Result::from(out)
+    }
+}
+
+#[derive(Debug)]
+struct Result {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Result {
+    fn from(o: Output) -> Self {
+        Self {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Result {
+    fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "unexpected exit code: {self:#?}");
+        self
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
+    }
+
+    /// No signature in stderr (and stdout when it is not the API's own JSON).
+    fn no_signature(&self, check_stdout: bool) -> &Self {
+        assert!(
+            !self.stderr.contains("q-signature"),
+            "signature in stderr: {}",
+            self.stderr
+        );
+        if check_stdout {
+            assert!(
+                !self.stdout.contains("q-signature"),
+                "signature in stdout: {}",
+                self.stdout
+            );
+        }
+        self
+    }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn assert_same_files(emu: &RunningEmulator, out: &Path) {
+    let originals = emu.backup_file_paths(INSTANCE, BACKUP);
+    assert_eq!(names_in(out).len(), originals.len(), "{:?}", names_in(out));
+    for original in originals {
+        let name = original.file_name().expect("name");
+        let got = std::fs::read(out.join(name)).expect("downloaded file");
+        let want = std::fs::read(&original).expect("original");
+        assert!(got == want, "{name:?} differs");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn describe_prints_the_api_response_as_json() {
+    let emu = emulator().await;
+    let r = Run::against(
+        &emu,
+        &[
+            "describe-backup-url",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+        ],
+    )
+    .output();
+    r.expect_code(0).no_signature(false);
+    let v = r.json();
+    let infos = v["BackupInfos"].as_array().expect("BackupInfos");
+    assert_eq!(infos.len(), 3);
+    for info in infos {
+        let keys: Vec<&str> = info
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            ["FileName", "FileSize", "DownloadUrl", "InnerDownloadUrl"]
+        );
+    }
+    assert_eq!(infos[0]["FileSize"], 700_000);
+    assert!(v["RequestId"].as_str().is_some_and(|s| !s.is_empty()));
+    assert_eq!(v["DownloadUrl"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["Filenames"].as_array().map(Vec::len), Some(3));
+    // Pretty, 4-space indent like the official CLI.
+    assert!(r.stdout.starts_with("{\n    \""), "{}", r.stdout);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_takes_a_json_body_and_gives_the_same_shape() {
+    let emu = emulator().await;
+    let body =
+        format!(r#"{{"InstanceId":"{INSTANCE}","BackupId":"{BACKUP}","LimitType":"NoLimit"}}"#);
+    let r = Run::against(&emu, &["call", "DescribeBackupUrl", "--json", &body]).output();
+    r.expect_code(0);
+    assert_eq!(r.json()["BackupInfos"].as_array().map(Vec::len), Some(3));
+    // The subcommand name works too.
+    let r = Run::against(&emu, &["call", "describe-backup-url", "--json", &body]).output();
+    r.expect_code(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_output_is_for_people_and_hides_signatures() {
+    let emu = emulator().await;
+    let r = Run::against(
+        &emu,
+        &[
+            "--output",
+            "table",
+            "describe-backup-url",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+        ],
+    )
+    .output();
+    r.expect_code(0).no_signature(true);
+    assert!(r.stdout.contains("BackupInfos (3 items)"), "{}", r.stdout);
+    assert!(r.stdout.contains("FileName"));
+    assert!(r.stdout.contains("RequestId"));
+    assert!(r.stdout.contains("use --output json for the full values"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_are_usage_errors_that_send_nothing() {
+    let emu = emulator().await;
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec![
+                "describe-backup-url",
+                "--instance-id",
+                INSTANCE,
+                "--backup-id",
+                BACKUP,
+                "--limit-type",
+                "Bogus",
+            ],
+            vec!["Bogus", "NoLimit", "LimitOnlyIntranet", "Customize"],
+        ),
+        (
+            vec!["describe-backup-url", "--instance-id", INSTANCE],
+            vec!["--backup-id"],
+        ),
+        (
+            vec![
+                "call",
+                "DescribeBackupUrl",
+                "--json",
+                r#"{"InstanceId":"x","BackupId":"y","LimitType":"Bogus"}"#,
+            ],
+            vec!["LimitType", "NoLimit, LimitOnlyIntranet, Customize"],
+        ),
+        (
+            vec![
+                "call",
+                "DescribeBackupUrl",
+                "--json",
+                r#"{"InstanceId":"x","BackupId":"y","Nope":1}"#,
+            ],
+            vec!["unknown parameter Nope", "accepted: InstanceId, BackupId"],
+        ),
+        (
+            vec![
+                "call",
+                "DescribeBackupUrl",
+                "--json",
+                r#"{"InstanceId":"x"}"#,
+            ],
+            vec!["missing required parameter BackupId"],
+        ),
+        (
+            vec!["call", "DescribeBackupUrl", "--json", "{not json"],
+            vec!["not valid JSON"],
+        ),
+        (
+            vec![
+                "call",
+                "DescribeBackupUrl",
+                "--json",
+                r#"{"InstanceId":"x","BackupId":"y","LimitVpc":[{"Region":1}]}"#,
+            ],
+            vec!["LimitVpc.0.Region", "expected a string"],
+        ),
+        (
+            vec!["call", "NoSuchAction"],
+            vec!["unknown action", "DescribeBackupUrl"],
+        ),
+        (
+            vec![
+                "download",
+                "--instance-id",
+                INSTANCE,
+                "--backup-id",
+                BACKUP,
+                "--out",
+                "x",
+                "--parallel",
+                "0",
+            ],
+            vec!["--parallel"],
+        ),
+        (
+            vec![
+                "--output",
+                "yaml",
+                "describe-backup-url",
+                "--instance-id",
+                INSTANCE,
+                "--backup-id",
+                BACKUP,
+            ],
+            vec!["yaml", "json", "table"],
+        ),
+        (vec!["no-such-command"], vec!["no-such-command"]),
+    ];
+    for (args, needles) in cases {
+        let r = Run::against(&emu, &args).output();
+        r.expect_code(2);
+        for n in needles {
+            assert!(
+                r.stderr.contains(n),
+                "{args:?}: stderr lacks {n:?}: {}",
+                r.stderr
+            );
+        }
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+    assert!(emu.request_log().is_empty(), "{:?}", emu.request_log());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_lists_enum_values_and_exit_codes() {
+    let r = Run::new(&["describe-backup-url", "--help"]).output();
+    r.expect_code(0);
+    for n in [
+        "--limit-type",
+        "NoLimit",
+        "LimitOnlyIntranet",
+        "Customize",
+        "--ip-comparison-symbol",
+        "NotIn",
+    ] {
+        assert!(r.stdout.contains(n), "{n}: {}", r.stdout);
+    }
+    let r = Run::new(&["--help"]).output();
+    r.expect_code(0);
+    for n in [
+        "Exit codes:",
+        "describe-backup-url",
+        "download",
+        "demo",
+        "emulator",
+        "call",
+        "TENCENTCLOUD_SECRET_ID",
+    ] {
+        assert!(r.stdout.contains(n), "{n}: {}", r.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_name_every_place_looked() {
+    let emu = emulator().await;
+    let started = Instant::now();
+    let r = Run::against(
+        &emu,
+        &[
+            "describe-backup-url",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+        ],
+    )
+    .env_remove("TENCENTCLOUD_SECRET_ID")
+    .env_remove("TENCENTCLOUD_SECRET_KEY");
+    let home = r.home.clone();
+    let r = r.output();
+    r.expect_code(3);
+    for n in [
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        ".tencentcloud/credentials",
+    ] {
+        assert!(r.stderr.contains(n), "{n}: {}", r.stderr);
+    }
+    assert!(
+        r.stderr
+            .contains(&home.join(".tencentcloud/credentials").display().to_string()),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    assert!(emu.request_log().is_empty());
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    // Half a pair is a configuration error too, and names the missing half.
+    let r = Run::against(
+        &emu,
+        &[
+            "describe-backup-url",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+        ],
+    )
+    .env_remove("TENCENTCLOUD_SECRET_KEY")
+    .output();
+    r.expect_code(3);
+    assert!(r.stderr.contains("TENCENTCLOUD_SECRET_KEY"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_come_from_the_profile_file() {
+    let emu = emulator().await;
+    let run = Run::against(
+        &emu,
+        &[
+            "--profile",
+            "work",
+            "describe-backup-url",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+        ],
+    )
+    .env_remove("TENCENTCLOUD_SECRET_ID")
+    .env_remove("TENCENTCLOUD_SECRET_KEY");
+    let dir = run.home.join(".tencentcloud");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        format!(
+            "[default]\nsecret_id = wrong\nsecret_key = wrong\n\n[work]\nsecret_id = {}\nsecret_key = {}\n",
+            emu.secret_id(),
+            emu.secret_key()
+        ),
+    )
+    .unwrap();
+    let r = run.output();
+    r.expect_code(0);
+    assert!(r.json()["BackupInfos"].is_array());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_region_is_a_configuration_error() {
+    let emu = emulator().await;
+    let r = Run::new(&[
+        "--endpoint",
+        emu.endpoint(),
+        "describe-backup-url",
+        "--instance-id",
+        INSTANCE,
+        "--backup-id",
+        BACKUP,
+    ])
+    .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
+    .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
+    .output();
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("--region") && r.stderr.contains("TENCENTCLOUD_REGION"),
+        "{}",
+        r.stderr
+    );
+    // The region can come from the environment.
+    let r = Run::new(&[
+        "--endpoint",
+        emu.endpoint(),
+        "describe-backup-url",
+        "--instance-id",
+        INSTANCE,
+        "--backup-id",
+        BACKUP,
+    ])
+    .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
+    .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
+    .env("TENCENTCLOUD_REGION", emu.region())
+    .output();
+    r.expect_code(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_endpoint_is_a_network_error() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec![
+            "describe-backup-url",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+        ],
+        vec![
+            "download",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let mut full = vec![
+            "--endpoint",
+            endpoint.as_str(),
+            "--region",
+            "ap-guangzhou",
+            "--no-retry",
+        ];
+        full.extend(args.iter().copied());
+        let r = Run::new(&full)
+            .env("TENCENTCLOUD_SECRET_ID", "AKIDx")
+            .env("TENCENTCLOUD_SECRET_KEY", "k")
+            .output();
+        r.expect_code(4);
+        assert!(r.stderr.contains(&endpoint), "{}", r.stderr);
+        assert!(r.stdout.is_empty());
+    }
+    assert!(!out.exists());
+    // An endpoint that is not a URL is a configuration error.
+    let r = Run::new(&[
+        "--endpoint",
+        "ftp://x",
+        "--region",
+        "ap-guangzhou",
+        "describe-backup-url",
+        "--instance-id",
+        "a",
+        "--backup-id",
+        "b",
+    ])
+    .env("TENCENTCLOUD_SECRET_ID", "AKIDx")
+    .env("TENCENTCLOUD_SECRET_KEY", "k")
+    .output();
+    r.expect_code(3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_errors_print_code_message_and_request_id() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cases = [
+        ("crs-nope", BACKUP, "ResourceNotFound.InstanceNotExists"),
+        (INSTANCE, "999", "InvalidParameterValue.BackupNotExists"),
+    ];
+    for (instance, backup, code) in cases {
+        let r = Run::against(
+            &emu,
+            &[
+                "describe-backup-url",
+                "--instance-id",
+                instance,
+                "--backup-id",
+                backup,
+            ],
+        )
+        .output();
+        r.expect_code(1);
+        assert!(r.stderr.contains(code), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("Message:") && r.stderr.contains("RequestId:"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+        let r = Run::against(
+            &emu,
+            &[
+                "download",
+                "--instance-id",
+                instance,
+                "--backup-id",
+                backup,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .output();
+        r.expect_code(1);
+        assert!(r.stderr.contains(code), "{}", r.stderr);
+        assert!(!out.exists(), "a failed call wrote {out:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn download_fetches_and_verifies_every_file() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("backup");
+    let r = Run::against(
+        &emu,
+        &[
+            "-vv",
+            "download",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .output();
+    r.expect_code(0).no_signature(true);
+    assert!(
+        r.stdout.contains("3 downloaded, 0 skipped, 0 failed"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("DescribeBackupUrl"),
+        "logs at -vv: {}",
+        r.stderr
+    );
+    assert_same_files(&emu, &out);
+
+    // JSON summary.
+    let r = Run::against(
+        &emu,
+        &[
+            "--output",
+            "json",
+            "download",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+            "--parallel",
+            "1",
+        ],
+    )
+    .output();
+    r.expect_code(0).no_signature(true);
+    let v = r.json();
+    assert_eq!(v["Downloaded"], 3);
+    assert_eq!(v["Failed"], 0);
+    assert_eq!(v["Files"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["Files"][0]["Status"], "downloaded");
+    assert!(v["Files"][0]["Crc64"].as_str().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn download_skips_complete_files_unless_forced() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("backup");
+    let args = [
+        "download",
+        "--instance-id",
+        INSTANCE,
+        "--backup-id",
+        BACKUP,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    Run::against(&emu, &args).output().expect_code(0);
+    emu.clear_request_log();
+    let r = Run::against(&emu, &args).output();
+    r.expect_code(0);
+    assert!(r.stdout.contains("0 downloaded, 3 skipped"), "{}", r.stdout);
+    assert!(r.stderr.contains("already complete"), "{}", r.stderr);
+    let gets: Vec<_> = emu
+        .request_log()
+        .into_iter()
+        .filter(|e| e.method == "GET")
+        .collect();
+    assert!(
+        gets.iter().all(|g| g.range.as_deref() == Some("bytes=0-0")),
+        "{gets:?}"
+    );
+
+    emu.clear_request_log();
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let r = Run::against(&emu, &forced).output();
+    r.expect_code(0);
+    assert!(r.stdout.contains("3 downloaded, 0 skipped"), "{}", r.stdout);
+    let full: Vec<_> = emu
+        .request_log()
+        .into_iter()
+        .filter(|e| e.method == "GET" && e.range.is_none() && e.status == 200)
+        .collect();
+    assert_eq!(full.len(), 3);
+    assert_same_files(&emu, &out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_connection_is_resumed_with_range() {
+    let emu = emulator_with(|b| {
+        b.faults(
+            Faults::none()
+                .cut_download_after(250_000)
+                .cut_download_times(2),
+        )
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("backup");
+    let r = Run::against(
+        &emu,
+        &[
+            "download",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+            "--out",
+            out.to_str().unwrap(),
+            "--parallel",
+            "1",
+        ],
+    )
+    .output();
+    r.expect_code(0).no_signature(true);
+    assert_same_files(&emu, &out);
+    let log = emu.request_log();
+    let cut: Vec<_> = log.iter().filter(|e| e.cut_after.is_some()).collect();
+    assert_eq!(cut.len(), 2, "{log:?}");
+    // The first file (700000 bytes) was cut twice at 250000 bytes per response: the resumes
+    // asked for the rest, from where the bytes on disk ended.
+    let ranges: Vec<Option<String>> = log
+        .iter()
+        .filter(|e| e.method == "GET" && e.path.ends_with("-1-ignore.rdb"))
+        .map(|e| e.range.clone())
+        .collect();
+    assert_eq!(
+        ranges,
+        vec![
+            None,
+            Some("bytes=250000-".to_owned()),
+            Some("bytes=500000-".to_owned())
+        ],
+        "{log:?}"
+    );
+    assert!(r.stdout.contains("2 resume(s)"), "{}", r.stdout);
+
+    // --no-retry gives up at the first cut, with the network exit code and no final file.
+    emu.set_faults(
+        Faults::none()
+            .cut_download_after(1000)
+            .cut_download_times(1),
+    );
+    let out2 = dir.path().join("backup2");
+    let r = Run::against(
+        &emu,
+        &[
+            "--no-retry",
+            "download",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+            "--out",
+            out2.to_str().unwrap(),
+            "--parallel",
+            "1",
+        ],
+    )
+    .output();
+    r.expect_code(4).no_signature(true);
+    let names = names_in(&out2);
+    assert_eq!(
+        names.iter().filter(|n| n.ends_with(".rdb")).count(),
+        2,
+        "{names:?}"
+    );
+    assert_eq!(
+        names.iter().filter(|n| n.ends_with(".rdb.part")).count(),
+        1,
+        "{names:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_url_is_refreshed() {
+    // URLs are born expired until the first DescribeBackupUrl has been answered; the CLI's
+    // refresh then gets valid ones.
+    let emu = emulator_with(|b| b.url_ttl(Duration::ZERO)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("backup");
+    let mut child = Run::against(
+        &emu,
+        &[
+            "download",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .cmd;
+    let child = child
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !emu
+        .request_log()
+        .iter()
+        .any(|e| e.action.as_deref() == Some("DescribeBackupUrl"))
+    {
+        assert!(Instant::now() < deadline, "no DescribeBackupUrl call");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    emu.set_url_ttl(Duration::from_secs(3600));
+    let r = Result::from(
+        tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    r.expect_code(0).no_signature(true);
+    assert_same_files(&emu, &out);
+    let log = emu.request_log();
+    assert!(
+        log.iter().any(|e| e.method == "GET" && e.status == 403),
+        "{log:?}"
+    );
+    let describes = log
+        .iter()
+        .filter(|e| e.action.as_deref() == Some("DescribeBackupUrl"))
+        .count();
+    assert!(describes >= 2, "{log:?}");
+    assert!(
+        r.stdout.contains("Fresh download URLs were fetched"),
+        "{}",
+        r.stdout
+    );
+
+    // URLs that never work end with exit code 4 and a message without the signature.
+    emu.set_url_ttl(Duration::ZERO);
+    let out2 = dir.path().join("backup2");
+    let r = Run::against(
+        &emu,
+        &[
+            "download",
+            "--instance-id",
+            INSTANCE,
+            "--backup-id",
+            BACKUP,
+            "--out",
+            out2.to_str().unwrap(),
+        ],
+    )
+    .output();
+    r.expect_code(4).no_signature(true);
+    assert!(r.stderr.contains("HTTP 403"), "{}", r.stderr);
+    assert!(names_in(&out2).is_empty(), "{:?}", names_in(&out2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_out_writes_nothing() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    for out in [file.clone(), file.join("below")] {
+        let r = Run::against(
+            &emu,
+            &[
+                "download",
+                "--instance-id",
+                INSTANCE,
+                "--backup-id",
+                BACKUP,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .output();
+        r.expect_code(6);
+        assert!(
+            r.stderr.contains(&out.display().to_string())
+                || r.stderr.contains(&file.display().to_string()),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+    }
+    assert_eq!(names_in(dir.path()), ["a-file"]);
+    assert!(emu.request_log().iter().all(|e| e.method != "GET"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_emulator_command_prints_its_start_line_and_serves() {
+    let mut child = Run::new(&["emulator", "--listen", "127.0.0.1:0", "--url-ttl", "60"]).cmd;
+    let mut child = child
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map(|_| line)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let start: Value = serde_json::from_str(&line).expect("start line is JSON");
+    let endpoint = start["endpoint"].as_str().unwrap().to_owned();
+    assert_eq!(start["instances"][0]["instance_id"], INSTANCE);
+    let r = Run::new(&[
+        "--endpoint",
+        &endpoint,
+        "--region",
+        start["region"].as_str().unwrap(),
+        "describe-backup-url",
+        "--instance-id",
+        INSTANCE,
+        "--backup-id",
+        BACKUP,
+    ])
+    .env(
+        "TENCENTCLOUD_SECRET_ID",
+        start["secret_id"].as_str().unwrap(),
+    )
+    .env(
+        "TENCENTCLOUD_SECRET_KEY",
+        start["secret_key"].as_str().unwrap(),
+    )
+    .output();
+    let _ = child.kill();
+    let _ = child.wait();
+    r.expect_code(0);
+    assert_eq!(r.json()["BackupInfos"].as_array().map(Vec::len), Some(5));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_runs_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let r = Run::new(&["demo", "--out", out.to_str().unwrap()]).output();
+    r.expect_code(0).no_signature(true);
+    assert!(r.stdout.contains("Verified 5 files"), "{}", r.stdout);
+    assert!(r.stdout.contains(&out.display().to_string()));
+    assert_eq!(
+        names_in(&out)
+            .iter()
+            .filter(|n| n.ends_with(".rdb"))
+            .count(),
+        5
+    );
+}
