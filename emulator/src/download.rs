@@ -425,7 +425,11 @@ pub(crate) async fn handle(
         method: method.to_string(),
         path,
         range: range_header,
-        status: response.status().as_u16(),
+        status: if ctx.is_reset() {
+            0
+        } else {
+            response.status().as_u16()
+        },
         action: None,
         error_code: None,
         cut_after: cut,

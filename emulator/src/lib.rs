@@ -184,7 +184,7 @@ pub struct LogEntry {
     pub path: String,
     /// The `Range` header, if one was sent.
     pub range: Option<String>,
-    /// The HTTP status answered.
+    /// The HTTP status answered; 0 when the connection was reset by an injected fault.
     pub status: u16,
     /// The API action (`X-TC-Action`), for API calls.
     pub action: Option<String>,

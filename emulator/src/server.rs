@@ -189,6 +189,11 @@ impl ConnCtx {
     pub fn reset(&self) {
         self.kill.store(true, Ordering::SeqCst);
     }
+
+    /// Whether [`ConnCtx::reset`] was called.
+    pub fn is_reset(&self) -> bool {
+        self.kill.load(Ordering::SeqCst)
+    }
 }
 
 /// A TCP stream that turns into a reset when its connection's kill flag is set.
@@ -443,7 +448,11 @@ async fn api(shared: Arc<Shared>, ctx: ConnCtx, req: Request) -> Response<Body> 
         method: parts.method.to_string(),
         path: "/".into(),
         range: None,
-        status: 200,
+        status: if draw == Draw::ConnectionReset {
+            0
+        } else {
+            200
+        },
         action: called
             .action
             .or_else(|| header_str(&parts.headers, "x-tc-action").map(str::to_owned)),

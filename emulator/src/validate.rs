@@ -47,7 +47,7 @@ fn check_object(
                 "UnknownParameter",
                 format!(
                     "The parameter `{}` is not recognized; accepted parameters here: {}.",
-                    join(prefix, key),
+                    join(prefix, &shorten(key)),
                     accepted.join(", ")
                 ),
             ));

@@ -415,17 +415,23 @@ async fn rate_limit_per_action_and_secret_id() {
         .start()
         .await
         .expect("start");
-    let mut codes = Vec::new();
-    for _ in 0..25 {
-        codes.push(error_code(&Call::describe(&emu).send(&emu).await.1));
-    }
+    // Fired together so that they land within one second even on a loaded machine.
+    let started = std::time::Instant::now();
+    let calls = (0..25).map(|_| async { error_code(&Call::describe(&emu).send(&emu).await.1) });
+    let codes = futures_util::future::join_all(calls).await;
+    let elapsed = started.elapsed();
     let ok = codes.iter().filter(|c| c.is_none()).count();
     let limited = codes
         .iter()
         .filter(|c| c.as_deref() == Some("RequestLimitExceeded"))
         .count();
-    // 25 calls take well under a second here; the documented rate is 20 per second.
-    assert_eq!((ok, limited), (20, 5), "{codes:?}");
+    assert_eq!(ok + limited, 25, "{codes:?}");
+    if elapsed < Duration::from_millis(900) {
+        // The documented rate is 20 per second.
+        assert_eq!((ok, limited), (20, 5), "{codes:?}");
+    } else {
+        assert!(ok >= 20 && limited >= 1, "{codes:?} in {elapsed:?}");
+    }
     // Another SecretId has its own budget.
     let mut c = Call::describe(&emu);
     c.secret_id = "AKIDother".into();
@@ -506,6 +512,10 @@ async fn injected_transport_faults() {
     emu.set_faults(Faults::none());
     let log = emu.request_log();
     assert!(log.iter().any(|e| e.status == 503));
+    assert!(
+        log.iter().any(|e| e.status == 0),
+        "the reset is logged with status 0"
+    );
     assert!(log
         .iter()
         .any(|e| e.action.as_deref() == Some("DescribeBackupUrl") && e.error_code.is_none()));

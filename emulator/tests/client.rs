@@ -186,14 +186,21 @@ async fn tokens_are_checked() {
 async fn rate_limit() {
     let emu = start_small().await;
     let client = client(&emu);
+    let started = std::time::Instant::now();
+    let results = futures_util::future::join_all((0..25).map(|_| client.send(request()))).await;
+    let elapsed = started.elapsed();
     let mut limited = 0;
-    for _ in 0..25 {
-        if let Err(e) = client.send(request()).await {
+    for result in results {
+        if let Err(e) = result {
             assert_eq!(e.code(), Some("RequestLimitExceeded"));
             limited += 1;
         }
     }
-    assert_eq!(limited, 5);
+    if elapsed < Duration::from_millis(900) {
+        assert_eq!(limited, 5);
+    } else {
+        assert!((1..=5).contains(&limited), "{limited} in {elapsed:?}");
+    }
     // With its documented limit on, the client paces itself and never hits it.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let paced = client_with(&emu, Credentials::new(emu.secret_id(), emu.secret_key()))

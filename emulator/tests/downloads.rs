@@ -312,6 +312,8 @@ async fn download_faults() {
     assert_eq!(reqwest::get(&urls[0].0).await.expect("get").status(), 503);
     emu.set_faults(Faults::none().connection_reset(1.0));
     assert!(reqwest::get(&urls[0].0).await.is_err());
+    let statuses: Vec<u16> = emu.request_log().iter().map(|e| e.status).collect();
+    assert_eq!(&statuses[statuses.len() - 2..], &[503, 0]);
     emu.set_faults(Faults::none());
     assert_eq!(reqwest::get(&urls[0].0).await.expect("get").status(), 200);
 }

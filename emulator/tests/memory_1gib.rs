@@ -37,7 +37,13 @@ async fn serving_a_1_gib_file_keeps_memory_flat() {
     let dir = tempfile::tempdir().expect("tempdir");
     let started = std::time::Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tencentcloud-redis-emulator"))
-        .args(["--demo-files", "1", "--demo-file-size", &SIZE.to_string(), "--data"])
+        .args([
+            "--demo-files",
+            "1",
+            "--demo-file-size",
+            &SIZE.to_string(),
+            "--data",
+        ])
         .arg(dir.path())
         .stdout(Stdio::piped())
         .spawn()
@@ -135,5 +141,8 @@ async fn serving_a_1_gib_file_keeps_memory_flat() {
         hwm_serving,
         max_rss
     );
-    assert!(hwm_serving < 64 * 1024, "peak RSS while serving: {hwm_serving} KiB");
+    assert!(
+        hwm_serving < 64 * 1024,
+        "peak RSS while serving: {hwm_serving} KiB"
+    );
 }
