@@ -294,7 +294,11 @@ pub(crate) async fn serve(
         tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => {
-                let Ok((stream, remote)) = accepted else { continue };
+                let Ok((stream, remote)) = accepted else {
+                    // Out of descriptors or similar: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 let kill = Arc::new(AtomicBool::new(false));
                 let ctx = ConnCtx { remote, kill: Arc::clone(&kill) };

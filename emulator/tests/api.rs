@@ -520,3 +520,77 @@ async fn injected_transport_faults() {
         .iter()
         .any(|e| e.action.as_deref() == Some("DescribeBackupUrl") && e.error_code.is_none()));
 }
+
+#[tokio::test]
+async fn any_signed_header_list_with_content_type_and_host() {
+    use tencentcloud_transport::sign;
+    let emu = start_small().await;
+    let host = emu.endpoint().trim_start_matches("http://").to_owned();
+    let body = format!("{{\"InstanceId\":\"{INSTANCE}\",\"BackupId\":\"{BACKUP}\"}}");
+    let timestamp = now();
+    let date = sign::UtcDate::from_unix(timestamp).to_string();
+    let sign_with = |headers: &[(&str, &str)], key: &str| {
+        let canonical = sign::canonical_request_with_headers(
+            "POST",
+            "/",
+            "",
+            headers,
+            &sign::payload_hash(body.as_bytes()),
+        );
+        let scope = sign::credential_scope(&date, "redis");
+        let to_sign = sign::string_to_sign(timestamp, &scope, &canonical);
+        let signature = sign::signature(&sign::derive_signing_key(key, &date, "redis"), &to_sign);
+        let names: Vec<&str> = headers.iter().map(|(n, _)| *n).collect();
+        sign::authorization_header(emu.secret_id(), &scope, &names.join(";"), &signature)
+    };
+    let send = |auth: String| {
+        let host = host.clone();
+        let body = body.clone();
+        let region = emu.region().to_owned();
+        async move {
+            let resp = reqwest::Client::new()
+                .post(format!("http://{host}/"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("X-TC-Action", "DescribeBackupUrl")
+                .header("X-TC-Version", "2018-04-12")
+                .header("X-TC-Region", region)
+                .header("X-TC-Timestamp", timestamp.to_string())
+                .header("Authorization", auth)
+                .body(body)
+                .send()
+                .await
+                .expect("sent");
+            let v: Value = resp.json().await.expect("json");
+            error_code(&v)
+        }
+    };
+    let ts = timestamp.to_string();
+    let headers = [
+        ("content-type", "application/json; charset=utf-8"),
+        ("host", host.as_str()),
+        ("x-tc-action", "DescribeBackupUrl"),
+        ("x-tc-timestamp", ts.as_str()),
+    ];
+    assert_eq!(send(sign_with(&headers, emu.secret_key())).await, None);
+    // Signing a header value other than the one sent fails.
+    let mut forged = headers;
+    forged[2] = ("x-tc-action", "DescribeInstances");
+    assert_eq!(
+        send(sign_with(&forged, emu.secret_key())).await.as_deref(),
+        Some("AuthFailure.SignatureFailure")
+    );
+    // A header named in SignedHeaders but not sent.
+    let mut absent = headers.to_vec();
+    absent.push(("x-not-sent", "1"));
+    assert_eq!(
+        send(sign_with(&absent, emu.secret_key())).await.as_deref(),
+        Some("AuthFailure.InvalidAuthorization")
+    );
+    // Without host in the list.
+    assert_eq!(
+        send(sign_with(&[headers[0], headers[2]], emu.secret_key()))
+            .await
+            .as_deref(),
+        Some("AuthFailure.InvalidAuthorization")
+    );
+}
