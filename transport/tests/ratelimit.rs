@@ -65,7 +65,7 @@ async fn actions_without_a_documented_rate_and_disabled_limits_are_not_throttled
         .unwrap();
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for i in 0..40 {
+    for i in 0..60 {
         let client = client.clone();
         tasks.push(tokio::spawn(async move {
             if i % 2 == 0 {
