@@ -432,6 +432,7 @@ pub(crate) async fn handle(
         },
         action: None,
         error_code: None,
+        secret_id: None,
         cut_after: cut,
     });
     response
@@ -637,5 +638,77 @@ where
             }
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn garbage(rng: &mut fastrand::Rng) -> String {
+        const ALPHABET: &[char] = &[
+            'a', 'Z', '0', '9', '-', '=', ',', ';', '%', '/', '.', '&', '?', ' ', '+', 'é', '\\',
+            '\0', 'b', 'y', 't', 'e', 's',
+        ];
+        let len = rng.usize(..40);
+        (0..len)
+            .map(|_| ALPHABET[rng.usize(..ALPHABET.len())])
+            .collect()
+    }
+
+    #[test]
+    fn range_parsing() {
+        let mut h = HeaderMap::new();
+        let mut check = |v: &str, size: u64| {
+            h.insert(header::RANGE, HeaderValue::from_str(v).unwrap());
+            match parse_range(&h, size) {
+                RangeSpec::Full => "full".to_owned(),
+                RangeSpec::Part(a, b) => format!("{a}-{b}"),
+                RangeSpec::Unsatisfiable => "416".to_owned(),
+            }
+        };
+        assert_eq!(check("bytes=0-9", 100), "0-9");
+        assert_eq!(check("bytes=90-", 100), "90-99");
+        assert_eq!(check("bytes=-5", 100), "95-99");
+        assert_eq!(check("bytes=-500", 100), "0-99");
+        assert_eq!(check("bytes=50-5000", 100), "50-99");
+        assert_eq!(check("bytes=100-", 100), "416");
+        assert_eq!(check("bytes=0-0", 0), "416");
+        assert_eq!(check("bytes=-0", 100), "416");
+        assert_eq!(check("bytes=5-1", 100), "full");
+        assert_eq!(check("bytes=0-1,3-4", 100), "full");
+        assert_eq!(check("items=0-1", 100), "full");
+        assert_eq!(check("bytes=x-1", 100), "full");
+        assert_eq!(check("bytes=18446744073709551615-", 100), "416");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let mut rng = fastrand::Rng::with_seed(1);
+        let mut h = HeaderMap::new();
+        for _ in 0..20_000 {
+            let g = garbage(&mut rng);
+            let _ = decode(&g);
+            let _ = encode(&g);
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes={g}")) {
+                h.insert(header::RANGE, v);
+                for size in [0, 1, 100] {
+                    if let RangeSpec::Part(a, b) = parse_range(&h, size) {
+                        assert!(a <= b && b < size);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn percent_coding_round_trips() {
+        for s in ["crs-4y9t57vt", "a b/c%d", "名字.rdb", ""] {
+            assert_eq!(decode(&encode(s)).as_deref(), Some(s));
+        }
+        assert_eq!(decode("%2e%2E"), Some("..".to_owned()));
+        assert_eq!(decode("%zz"), None);
+        assert_eq!(decode("%4"), None);
+        assert_eq!(decode("%ff"), None);
     }
 }

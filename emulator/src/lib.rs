@@ -190,6 +190,8 @@ pub struct LogEntry {
     pub action: Option<String>,
     /// The error code answered, for API calls that failed.
     pub error_code: Option<String>,
+    /// The SecretId of an API call that passed authentication.
+    pub secret_id: Option<String>,
     /// For downloads cut by a fault: after how many body bytes.
     pub cut_after: Option<u64>,
 }

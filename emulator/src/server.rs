@@ -412,6 +412,7 @@ async fn api(shared: Arc<Shared>, ctx: ConnCtx, req: Request) -> Response<Body> 
                 status: 503,
                 action: header_str(&parts.headers, "x-tc-action").map(str::to_owned),
                 error_code: None,
+                secret_id: None,
                 cut_after: None,
             });
             return r;
@@ -461,9 +462,9 @@ async fn api(shared: Arc<Shared>, ctx: ConnCtx, req: Request) -> Response<Body> 
             .action
             .or_else(|| header_str(&parts.headers, "x-tc-action").map(str::to_owned)),
         error_code: code,
+        secret_id: called.secret_id,
         cut_after: None,
     });
-    let _ = called.secret_id;
     json_response(&value)
 }
 

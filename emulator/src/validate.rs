@@ -215,3 +215,108 @@ fn shorten(s: &str) -> String {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Schema {
+        let files: Vec<tencentcloud_codegen::SourceFile> = tencentcloud_redis::schema::FILES
+            .iter()
+            .map(|(p, t)| tencentcloud_codegen::SourceFile {
+                path: (*p).to_owned(),
+                text: (*t).to_owned(),
+            })
+            .collect();
+        tencentcloud_codegen::load(&files).unwrap()
+    }
+
+    fn random_value(rng: &mut fastrand::Rng, depth: u32) -> Value {
+        const NAMES: &[&str] = &[
+            "InstanceId",
+            "BackupId",
+            "LimitType",
+            "LimitVpc",
+            "LimitIp",
+            "Region",
+            "VpcList",
+            "IpComparisonSymbol",
+            "VpcComparisonSymbol",
+            "X",
+        ];
+        match rng.u8(..if depth > 3 { 4 } else { 6 }) {
+            0 => Value::Null,
+            1 => Value::Bool(rng.bool()),
+            2 => serde_json::json!(rng.i64(..)),
+            3 => Value::String(
+                ["In", "NotIn", "NoLimit", "Customize", "", "x"][rng.usize(..6)].to_owned(),
+            ),
+            4 => Value::Array(
+                (0..rng.usize(..4))
+                    .map(|_| random_value(rng, depth + 1))
+                    .collect(),
+            ),
+            _ => Value::Object(
+                (0..rng.usize(..5))
+                    .map(|_| {
+                        (
+                            NAMES[rng.usize(..NAMES.len())].to_owned(),
+                            random_value(rng, depth + 1),
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn random_bodies_never_panic_and_codes_are_from_the_set() {
+        let schema = schema();
+        let action = &schema.actions[0];
+        let mut rng = fastrand::Rng::with_seed(2);
+        for _ in 0..20_000 {
+            let body = random_value(&mut rng, 0);
+            if let Err(e) = validate(&schema, action, &body) {
+                assert!(
+                    [
+                        "InvalidParameter",
+                        "InvalidParameterValue",
+                        "MissingParameter",
+                        "UnknownParameter"
+                    ]
+                    .contains(&e.code.as_str()),
+                    "{e:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn integer_bounds() {
+        let i8_ = IntegerType {
+            width: 8,
+            unsigned: false,
+        };
+        let u8_ = IntegerType {
+            width: 8,
+            unsigned: true,
+        };
+        let i64_ = IntegerType {
+            width: 64,
+            unsigned: false,
+        };
+        let u64_ = IntegerType {
+            width: 64,
+            unsigned: true,
+        };
+        assert!(integer_fits(&serde_json::json!(127), i8_));
+        assert!(integer_fits(&serde_json::json!(-128), i8_));
+        assert!(!integer_fits(&serde_json::json!(128), i8_));
+        assert!(!integer_fits(&serde_json::json!(-1), u8_));
+        assert!(integer_fits(&serde_json::json!(255), u8_));
+        assert!(integer_fits(&serde_json::json!(i64::MIN), i64_));
+        assert!(integer_fits(&serde_json::json!(u64::MAX), u64_));
+        assert!(!integer_fits(&serde_json::json!(1.5), i64_));
+        assert!(!integer_fits(&serde_json::json!("1"), i64_));
+    }
+}

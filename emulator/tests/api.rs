@@ -594,3 +594,61 @@ async fn any_signed_header_list_with_content_type_and_host() {
         Some("AuthFailure.InvalidAuthorization")
     );
 }
+
+#[tokio::test]
+async fn garbage_requests_always_get_an_envelope() {
+    let emu = start_small().await;
+    let mut rng = fastrand::Rng::with_seed(9);
+    let pieces = [
+        "TC3-HMAC-SHA256 ",
+        "Credential=",
+        "/",
+        "2024-01-01",
+        "redis",
+        "tc3_request",
+        ", ",
+        "SignedHeaders=",
+        "content-type;host",
+        "Signature=",
+        "=",
+        ";",
+        "\u{7f}",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ];
+    let client = reqwest::Client::new();
+    for i in 0..200 {
+        let auth: String = (0..rng.usize(..8))
+            .map(|_| pieces[rng.usize(..pieces.len())])
+            .collect();
+        let body: Vec<u8> = (0..rng.usize(..64)).map(|_| rng.u8(..)).collect();
+        let mut req = client
+            .post(format!("{}/", emu.endpoint()))
+            .header("Content-Type", "application/json")
+            .header(
+                "X-TC-Action",
+                if i % 3 == 0 {
+                    "DescribeBackupUrl"
+                } else {
+                    "Nope"
+                },
+            )
+            .header("X-TC-Version", "2018-04-12")
+            .header(
+                "X-TC-Timestamp",
+                if i % 5 == 0 {
+                    "abc".to_owned()
+                } else {
+                    now().to_string()
+                },
+            )
+            .body(body);
+        if let Ok(v) = reqwest::header::HeaderValue::from_str(&auth) {
+            req = req.header("Authorization", v);
+        }
+        let resp = req.send().await.expect("answered");
+        assert_eq!(resp.status(), 200);
+        let v: Value = resp.json().await.expect("envelope");
+        assert!(error_code(&v).is_some(), "{v}");
+        assert_request_id(&v);
+    }
+}
