@@ -471,6 +471,18 @@ impl Client {
         ClientBuilder::new()
     }
 
+    /// The underlying HTTP client (with the configured proxy, TLS and connect settings), for
+    /// related requests such as downloading from URLs an action returned. Those requests are
+    /// not signed, retried or rate limited by this client.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The configured region, if any.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
+    }
+
     /// Sends `request` with the client's configuration and returns its response or error.
     ///
     /// Works for every type implementing [`Action`] (and references to them).

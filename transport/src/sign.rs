@@ -916,6 +916,13 @@ fn verify_with_host(
     }
 }
 
+/// Whether `timestamp` is within `max_skew_secs` seconds of `now` (both unix seconds), the
+/// freshness check a server makes before verifying (Tencent Cloud allows five minutes and
+/// answers `AuthFailure.SignatureExpire` otherwise).
+pub fn timestamp_is_fresh(timestamp: u64, now: u64, max_skew_secs: u64) -> bool {
+    timestamp.abs_diff(now) <= max_skew_secs
+}
+
 /// Compares two byte strings in time independent of where they differ (their lengths are not
 /// secret).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -977,6 +984,14 @@ mod tests {
             let (buf, start) = decimal(n);
             assert_eq!(std::str::from_utf8(&buf[start..]).unwrap(), n.to_string());
         }
+    }
+
+    #[test]
+    fn freshness() {
+        assert!(timestamp_is_fresh(1000, 1300, 300));
+        assert!(timestamp_is_fresh(1300, 1000, 300));
+        assert!(!timestamp_is_fresh(1000, 1301, 300));
+        assert!(!timestamp_is_fresh(0, u64::MAX, 300));
     }
 
     #[test]

@@ -648,3 +648,31 @@ async fn service_error_accessors_on_the_typed_error() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_without_reading_them_all() {
+    let huge = vec![b'x'; tencentcloud_transport::MAX_RESPONSE_BYTES + 1024];
+    let server = TestServer::always(Reply::raw(200, "application/json", huge));
+    let client = builder(&server)
+        .retry(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.send(GetUrl::new()).await.unwrap_err();
+    let Error::Decode(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.reason, DecodeReason::TooLarge);
+    assert!(d.excerpt.starts_with("xxxx"));
+    assert!(d.excerpt.chars().count() <= 201);
+}
+
+#[test]
+fn accessors() {
+    let client = Client::builder()
+        .region("ap-beijing")
+        .credentials(Credentials::new("a", "b"))
+        .build()
+        .unwrap();
+    assert_eq!(client.region(), Some("ap-beijing"));
+    let _http: &tencentcloud_transport::reqwest::Client = client.http_client();
+}
