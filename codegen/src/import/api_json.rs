@@ -265,7 +265,9 @@ fn object_members(
         })?;
         let required = match side {
             Side::Input => flag("required"),
-            Side::Output => flag("output_required") || member_name == "RequestId",
+            // The spec marks most outputs `output_required`, yet its own examples omit many of
+            // them (DealId, TaskId...): only RequestId is trusted to be always present.
+            Side::Output => member_name == "RequestId",
             Side::Data => flag("required"),
         };
         let description = plain_text(field("document"));
