@@ -503,7 +503,19 @@ async fn serve(
         }
     };
     let size = file.size;
-    let (status, start, len) = match parse_range(headers, size) {
+    let etag = format!("\"{crc:016x}\"");
+    // If-Range: the range applies only while the object is unchanged (strong ETag match;
+    // a date never matches since no Last-Modified is sent), otherwise the whole file.
+    let range_applies = headers
+        .get(header::IF_RANGE)
+        .map(|v| v.as_bytes() == etag.as_bytes())
+        .unwrap_or(true);
+    let spec = if range_applies {
+        parse_range(headers, size)
+    } else {
+        RangeSpec::Full
+    };
+    let (status, start, len) = match spec {
         RangeSpec::Full => (StatusCode::OK, 0, size),
         RangeSpec::Part(s, e) => (StatusCode::PARTIAL_CONTENT, s, e - s + 1),
         RangeSpec::Unsatisfiable => {
@@ -562,7 +574,7 @@ async fn serve(
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     let values = [
         (header::CONTENT_LENGTH.as_str(), len.to_string()),
-        (header::ETAG.as_str(), format!("\"{crc:016x}\"")),
+        (header::ETAG.as_str(), etag),
         ("x-cos-hash-crc64ecma", crc.to_string()),
         ("x-cos-request-id", uuid::Uuid::new_v4().to_string()),
     ];

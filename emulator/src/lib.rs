@@ -114,7 +114,8 @@
 //! object store computes it (CRC-64/XZ), in decimal, also on partial responses, computed once
 //! per file. A single `Range` (`bytes=A-B`, `bytes=A-`, `bytes=-N`) gets 206 with
 //! `Content-Range`; an unsatisfiable one gets 416 with `Content-Range: bytes */SIZE`; a
-//! malformed or multi-range header is ignored and the whole file is served. Refusals are 403
+//! malformed or multi-range header is ignored and the whole file is served, and so is a
+//! `Range` whose `If-Range` is not the current `ETag`. Refusals are 403
 //! with an object-store-like XML body (`<Error><Code>..</Code><Message>..</Message>
 //! <Resource>..</Resource><RequestId>..</RequestId></Error>`): `AccessDenied` for an expired
 //! URL ("Request has expired"), a path with `.`/`..` segments (also percent-encoded) or a

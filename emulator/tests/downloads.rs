@@ -102,6 +102,26 @@ async fn ranges_return_exactly_the_bytes_asked_for() {
             format!("bytes */{size}").as_str()
         );
     }
+    // If-Range: the range holds only for the current ETag.
+    let etag = client.head(url).send().await.expect("head").headers()["etag"].clone();
+    let resp = client
+        .get(url)
+        .header("Range", "bytes=10-19")
+        .header("If-Range", etag)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 206);
+    assert_eq!(&resp.bytes().await.expect("body")[..], &on_disk[10..20]);
+    let resp = client
+        .get(url)
+        .header("Range", "bytes=10-19")
+        .header("If-Range", "\"0000000000000000\"")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.bytes().await.expect("body").len() as u64, *size);
     // Multi-range and malformed ranges are ignored: the whole file.
     for range in ["bytes=0-1,5-6", "lines=1-2", "bytes=9-3"] {
         let resp = client
