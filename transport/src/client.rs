@@ -568,7 +568,10 @@ impl Client {
         let started = Instant::now();
         let total = options.total_timeout.unwrap_or(inner.timeouts.total);
         let attempt_timeout = options.attempt_timeout.unwrap_or(inner.timeouts.attempt);
-        let deadline = started + total;
+        // A huge configured timeout means "practically never"; avoid Instant overflow.
+        let deadline = started
+            .checked_add(total)
+            .unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
         let retry = options.retry.unwrap_or(inner.retry);
         let rate_limit = options.rate_limit.unwrap_or(inner.rate_limit);
         let language = options.language.or(inner.language);
@@ -751,8 +754,9 @@ impl Client {
                 return Err(error);
             }
             let backoff = retry.backoff(attempt);
-            if Instant::now() + backoff >= deadline {
-                return Err(error);
+            match Instant::now().checked_add(backoff) {
+                Some(wake) if wake < deadline => {}
+                _ => return Err(error),
             }
             tracing::info!(
                 parent: &attempt_span,

@@ -713,7 +713,10 @@ impl ProvideCredentials for CvmRoleProvider {
             if let Some(creds) = cache.as_ref() {
                 let fresh = creds
                     .expires_at()
-                    .map(|at| now + self.refresh_margin < at)
+                    .map(|at| {
+                        now.checked_add(self.refresh_margin)
+                            .is_some_and(|refresh_at| refresh_at < at)
+                    })
                     .unwrap_or(true);
                 if fresh {
                     return Ok(creds.clone());

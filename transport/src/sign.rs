@@ -142,7 +142,8 @@ impl UtcDate {
     pub fn from_days(days: u64) -> Self {
         // Shift the epoch to 0000-03-01 so that leap days fall at the end of each year, then
         // split into 400-year eras (146 097 days each), years of the era and days of the year.
-        let shifted = days + 719_468;
+        // Saturating: absurd day counts give a wrong (but well-formed) date instead of a panic.
+        let shifted = days.saturating_add(719_468);
         let era = shifted / 146_097;
         let day_of_era = shifted % 146_097;
         let year_of_era =
@@ -944,6 +945,7 @@ mod tests {
         assert_eq!(UtcDate::from_unix(4_107_456_000).to_string(), "2100-02-28");
         // No panic on the extreme.
         let _ = UtcDate::from_unix(u64::MAX).to_string();
+        let _ = UtcDate::from_days(u64::MAX).to_string();
     }
 
     #[test]

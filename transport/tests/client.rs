@@ -676,3 +676,36 @@ fn accessors() {
     assert_eq!(client.region(), Some("ap-beijing"));
     let _http: &tencentcloud_transport::reqwest::Client = client.http_client();
 }
+
+#[tokio::test]
+async fn extreme_timeouts_and_backoffs_do_not_overflow() {
+    let server = TestServer::always(Reply::json(error_body("InternalError", "x", "rid")));
+    // Unbounded timeouts: no Instant overflow.
+    let client = builder(&server)
+        .total_timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    let outcome = client
+        .send_detailed(GetUrl::new(), CallOptions::new())
+        .await;
+    assert_eq!(outcome.attempts, 3);
+    // A backoff far beyond the deadline: the client gives up with the last error at once
+    // instead of sleeping past its deadline (or panicking on overflow).
+    let client = builder(&server)
+        .total_timeout(Duration::from_secs(5))
+        .retry(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::MAX)
+                .with_max_backoff(Duration::MAX),
+        )
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let outcome = client
+        .send_detailed(GetUrl::new(), CallOptions::new())
+        .await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(matches!(outcome.result, Err(Error::Service(_))));
+    assert_eq!(outcome.attempts, 1);
+}
