@@ -123,6 +123,21 @@
 //! in the backup, never by joining the path to a folder, and are streamed from disk in 64 KiB
 //! blocks.
 //!
+//! # Faults and the request log
+//!
+//! [`Faults`] (builder, [`RunningEmulator::set_faults`], or the binary's `--fault-*` flags)
+//! draw from a generator seeded with [`Faults::seed`], so a test sees the same sequence on
+//! every run. For API calls they fire before any check: `RequestLimitExceeded` or
+//! `InternalError` in the envelope, HTTP 503 with a plain-text body, or a TCP reset (the
+//! socket is closed with `SO_LINGER` 0). For downloads they fire after the URL is verified:
+//! HTTP 503 with an XML body, a reset, or a response cut after N body bytes (the connection is
+//! dropped mid-body; `cut_download_times` limits how many responses are cut). Latency is added
+//! to both.
+//!
+//! [`RunningEmulator::request_log`] lists every answered request: method, path, `Range`
+//! header, status (0 for a reset), action, error code, SecretId, and where a download was cut,
+//! so tests can assert retries and Range resumption.
+//!
 //! # Data
 //!
 //! The demo data set ([`DemoData`]) is one instance, `crs-4y9t57vt`, with backup
