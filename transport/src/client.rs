@@ -275,7 +275,9 @@ impl ClientBuilder {
 
     /// Uses this HTTP client (its own proxy, TLS and connect settings apply; the connect
     /// timeout set here does not). By default the builder creates one with rustls, the connect
-    /// timeout, and proxies from `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY`.
+    /// timeout, and proxies from `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY`
+    /// (except for an [`Endpoint::Url`] on this machine, `localhost`, `127.0.0.0/8` or
+    /// `[::1]`, which is always reached directly).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -327,16 +329,24 @@ impl ClientBuilder {
         }
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.timeouts.connect)
-                .user_agent(concat!(
-                    "tencentcloud-transport/",
-                    env!("CARGO_PKG_VERSION")
-                ))
-                .build()
-                .map_err(|e| {
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.timeouts.connect)
+                    .user_agent(concat!(
+                        "tencentcloud-transport/",
+                        env!("CARGO_PKG_VERSION")
+                    ));
+                if let ResolvedEndpoint::Url { url, .. } = &endpoint {
+                    if is_loopback(url) {
+                        // Like Go's ProxyFromEnvironment: a local emulator is never reached
+                        // through a proxy from the environment.
+                        builder = builder.no_proxy();
+                    }
+                }
+                builder.build().map_err(|e| {
                     ConstructionError::with_source("the HTTP client could not be created", e)
-                })?,
+                })?
+            }
         };
         let credentials = self
             .credentials
@@ -371,6 +381,19 @@ fn check_region(region: &str) -> Result<(), ConstructionError> {
             "invalid region {region:?}: expected letters, digits and '-', e.g. ap-guangzhou"
         )))
     }
+}
+
+/// Whether the URL names this machine (`localhost`, 127.0.0.0/8 or `[::1]`).
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return ip.is_loopback();
+    }
+    let name = host.to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
 }
 
 /// Parses an endpoint URL and the `Host` value to sign (`host` or `host:port`).
@@ -822,6 +845,23 @@ mod tests {
         assert!(parse_endpoint("ftp://x").is_err());
         assert!(parse_endpoint("http://user:pw@x").is_err());
         assert!(parse_endpoint("http://").is_err());
+    }
+
+    #[test]
+    fn loopback() {
+        for (text, want) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://127.1.2.3", true),
+            ("http://[::1]:80", true),
+            ("http://localhost:9000", true),
+            ("http://LOCALHOST", true),
+            ("http://emulator.localhost", true),
+            ("https://redis.tencentcloudapi.com", false),
+            ("http://10.0.0.1", false),
+        ] {
+            let (url, _) = parse_endpoint(text).unwrap();
+            assert_eq!(is_loopback(&url), want, "{text}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The default HTTP client takes its proxy from the usual environment variables.
+//! The default HTTP client takes its proxy from the usual environment variables, except for
+//! endpoints on this machine.
 //!
 //! This is the only test in its binary because it sets process environment variables.
 
@@ -36,4 +37,20 @@ async fn default_client_uses_proxy_from_environment() {
         seen.lock().unwrap().as_slice(),
         ["POST http://redis.emulator.invalid:8080/ HTTP/1.1"]
     );
+
+    // A local endpoint is reached directly even with a proxy in the environment.
+    let server = TestServer::always(Reply::json(success_body("direct")));
+    let client = Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::Url(server.url()))
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY))
+        .retry(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.send(GetUrl::new()).await.unwrap().request_id,
+        "direct"
+    );
+    assert_eq!(server.count(), 1);
+    assert_eq!(seen.lock().unwrap().len(), 1);
 }
