@@ -71,7 +71,10 @@ pub const CRC64_HEADER: &str = "x-cos-hash-crc64ecma";
 
 /// The CRC-64 the storage reports in [`CRC64_HEADER`] (CRC-64/ECMA-182 as COS computes it:
 /// the CRC-64/XZ parameters).
-pub static CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_XZ);
+/// It uses 16-way slicing tables (about 32 KiB), several times faster than byte-wise tables
+/// on large files.
+pub static CRC64: crc::Crc<u64, crc::Table<16>> =
+    crc::Crc::<u64, crc::Table<16>>::new(&crc::CRC_64_XZ);
 
 /// The function [`DownloadOptions::on_progress`] installs.
 pub type ProgressCallback = Arc<dyn Fn(&ProgressEvent<'_>) + Send + Sync>;

@@ -20,6 +20,9 @@ use super::{
 };
 use crate::DescribeBackupUrlResponse;
 
+/// The part file, written through a 1 MiB buffer (fewer blocking-pool round trips).
+type PartFile = tokio::io::BufWriter<tokio::fs::File>;
+
 /// One entry of `BackupInfos`, checked.
 struct Entry {
     /// The name as sent (or derived from the URL).
@@ -269,7 +272,7 @@ struct Transfer<'a> {
     expected: Option<u64>,
     /// Bytes in the part file that `digest` covers.
     offset: u64,
-    digest: crc::Digest<'static, u64>,
+    digest: crc::Digest<'static, u64, crc::Table<16>>,
     /// The storage's whole-object CRC, once seen.
     remote_crc: Option<u64>,
     etag: Option<String>,
@@ -536,7 +539,7 @@ async fn probe(shared: &Shared, index: usize) -> Option<(Option<u64>, Option<u64
 async fn digest_of_file(
     path: &Path,
     limit: u64,
-) -> Result<crc::Digest<'static, u64>, DownloadError> {
+) -> Result<crc::Digest<'static, u64, crc::Table<16>>, DownloadError> {
     let mut file = tokio::fs::File::open(path)
         .await
         .map_err(io_err(path, "read"))?;
@@ -601,7 +604,15 @@ impl Transfer<'_> {
     }
 
     async fn run(&mut self) -> Result<Option<u64>, DownloadError> {
-        let mut file = self.open_part().await?;
+        let file = self.open_part().await?;
+        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
+        let result = self.run_with(&mut file).await;
+        // Keep what arrived, so that a later run can resume from it.
+        let _ = file.flush().await;
+        result
+    }
+
+    async fn run_with(&mut self, file: &mut PartFile) -> Result<Option<u64>, DownloadError> {
         let policy = self.shared.options.retry;
         let mut failures: u32 = 0;
         // A hard cap so that a server dripping a byte per connection cannot loop forever.
@@ -609,14 +620,14 @@ impl Transfer<'_> {
         let max_tries = policy.max_attempts().saturating_add(1000);
         loop {
             tries += 1;
-            let step = self.attempt(&mut file).await;
+            let step = self.attempt(file).await;
             match step {
-                Step::Complete => match self.finish(&mut file).await {
+                Step::Complete => match self.finish(file).await {
                     Ok(crc) => return Ok(crc),
                     Err(e) if self.inherited && matches!(e, DownloadError::Verification { .. }) => {
                         // The part file from an earlier run was not this object's prefix.
                         let reason = e.to_string();
-                        self.restart(&mut file, &reason).await?;
+                        self.restart(file, &reason).await?;
                         self.inherited = false;
                     }
                     Err(e) => {
@@ -720,13 +731,11 @@ impl Transfer<'_> {
         Ok(file)
     }
 
-    async fn restart(
-        &mut self,
-        file: &mut tokio::fs::File,
-        reason: &str,
-    ) -> Result<(), DownloadError> {
+    async fn restart(&mut self, file: &mut PartFile, reason: &str) -> Result<(), DownloadError> {
         let path = self.part_path.clone();
         tracing::info!(file = %self.name, reason, "starting over from byte 0");
+        file.flush().await.map_err(io_err(&path, "write"))?;
+        let file = file.get_mut();
         file.set_len(0).await.map_err(io_err(&path, "truncate"))?;
         file.seek(io::SeekFrom::Start(0))
             .await
@@ -746,7 +755,7 @@ impl Transfer<'_> {
         Ok(())
     }
 
-    async fn attempt(&mut self, file: &mut tokio::fs::File) -> Step {
+    async fn attempt(&mut self, file: &mut PartFile) -> Step {
         let (generation, url) = self.shared.url(self.index).await;
         let Some(url) = url else {
             return Step::Fatal(DownloadError::MissingUrl {
@@ -1007,9 +1016,10 @@ impl Transfer<'_> {
     }
 
     /// Flushes, fsyncs, verifies and renames. Returns the verified CRC, if any.
-    async fn finish(&mut self, file: &mut tokio::fs::File) -> Result<Option<u64>, DownloadError> {
+    async fn finish(&mut self, file: &mut PartFile) -> Result<Option<u64>, DownloadError> {
         let path = self.part_path.clone();
         file.flush().await.map_err(io_err(&path, "write"))?;
+        let file = file.get_mut();
         file.sync_all().await.map_err(io_err(&path, "fsync"))?;
         let on_disk = file
             .metadata()
