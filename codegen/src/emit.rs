@@ -291,7 +291,10 @@ fn field<'a>(member: &'a Member, mode: Mode, scope: Scope) -> Field<'a> {
         ident: ident(&names::field_name(&member.name)),
         value_ty,
         ty,
-        in_new: matches!(shape, Shape::Bare),
+        // Required members are `new` arguments. A shared type the server also sends decodes
+        // them tolerantly (`Defaulted`) but still asks for them when a user builds one.
+        in_new: matches!(shape, Shape::Bare)
+            || (scope == Scope::Types && member.required && matches!(shape, Shape::Defaulted)),
         shape,
     }
 }
@@ -359,7 +362,6 @@ fn emit_struct(
     mode: Mode,
     scope: Scope,
 ) -> TokenStream {
-    let is_request = scope == Scope::Root && mode == Mode::Strict;
     let fields: Vec<Field<'_>> = members.iter().map(|m| field(m, mode, scope)).collect();
     let with_required = mode == Mode::Strict;
     let null_as_default = match scope {
@@ -404,7 +406,11 @@ fn emit_struct(
         let ident = &f.ident;
         if f.in_new {
             let (_, convert) = setter_arg(f);
-            quote!(#ident: #convert)
+            if *ident == convert.to_string() {
+                quote!(#ident)
+            } else {
+                quote!(#ident: #convert)
+            }
         } else {
             quote!(#ident: Default::default())
         }
@@ -446,11 +452,9 @@ fn emit_struct(
         }
     });
 
-    let default_derive = if fields
-        .iter()
-        .all(|f| !matches!(f.shape, Shape::Bare) || value_has_default(f.member))
-        && !is_request
-    {
+    // `Default` only where it cannot leave a required member empty: exactly when `new` takes
+    // no arguments.
+    let default_derive = if new_fields.is_empty() {
         quote!(Default,)
     } else {
         quote!()

@@ -69,9 +69,10 @@ fn expect_error(files: Vec<SourceFile>, file: &str, pointer: &str, words: &[&str
 
 #[test]
 fn the_committed_schema_is_valid() {
-    let schema = load(&committed()).expect("valid");
-    assert_eq!(schema.actions.len(), 1);
-    assert_eq!(schema.types.len(), 2);
+    let schema = load(&committed()).unwrap_or_else(|e| panic!("{e}"));
+    let actions: Vec<&str> = schema.actions.iter().map(|a| a.name.as_str()).collect();
+    assert!(actions.contains(&"DescribeBackupUrl"), "{actions:?}");
+    assert!(schema.types.iter().any(|t| t.name == "BackupLimitVpcItem"));
 }
 
 #[test]
@@ -232,8 +233,8 @@ fn one_enum_name_with_two_value_sets() {
     expect_error(
         files,
         ACTION,
-        "/input/4/values",
-        &["IpComparisonSymbol is also defined", "enum_name"],
+        "/input/3/values",
+        &["IpComparisonSymbol is also defined", "at /output/2", "enum_name"],
     );
 }
 
