@@ -44,9 +44,14 @@ struct Globals {
         value_name = "REGION"
     )]
     region: Option<String>,
-    /// API endpoint URL, e.g. https://redis.tencentcloudapi.com or http://127.0.0.1:9000
-    /// (default: https://redis.intl.tencentcloudapi.com).
-    #[arg(long, global = true, value_name = "URL")]
+    // The API endpoint (help text below: rustdoc would flag its bare URLs).
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "API endpoint URL, e.g. https://redis.tencentcloudapi.com or http://127.0.0.1:9000 \
+                (default: https://redis.intl.tencentcloudapi.com)"
+    )]
     endpoint: Option<String>,
     /// Section of ~/.tencentcloud/credentials to use (only that file is read then).
     #[arg(long, global = true, value_name = "NAME")]
