@@ -10,7 +10,7 @@ use tencentcloud_redis_emulator::{DemoData, Emulator};
 
 use crate::download_cmd::{self, bytes, Progress};
 use crate::exit::{self, CliError, Exit};
-use crate::output::{self, Format};
+use crate::output::Format;
 
 fn start_error(e: tencentcloud_redis_emulator::StartError) -> CliError {
     let exit = match &e {
@@ -144,9 +144,6 @@ pub async fn demo(
         started.elapsed().as_secs_f64(),
         out.display()
     ));
-    if format == Format::Json {
-        let _ = output::json;
-    }
     Ok(())
 }
 
