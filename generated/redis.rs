@@ -2976,3 +2976,42 @@ impl tencentcloud_transport::ActionError for ModifyBackupDownloadRestrictionErro
         self.service_error()
     }
 }
+/// The wire names of every action in this binding, sorted.
+pub const ACTION_NAMES: &[&str] = &[
+    "DescribeBackupDownloadRestriction",
+    "DescribeBackupUrl",
+    "DescribeInstanceBackups",
+    "DescribeTaskInfo",
+    "ManualBackupInstance",
+    "ModifyBackupDownloadRestriction",
+];
+/// Something to do with the request type of an action chosen at run time, such as
+/// decoding a JSON body into it and sending it. See [`visit_action`].
+pub trait ActionVisitor {
+    /// What the visit produces.
+    type Output;
+    /// Called with the request type of the action that was looked up.
+    fn visit<A>(self) -> Self::Output
+    where
+        A: tencentcloud_transport::Action + serde::de::DeserializeOwned + 'static,
+        A::Response: Serialize;
+}
+/// Calls `visitor.visit::<XxxRequest>()` for the action with wire name `name`, or
+/// returns `None` if this binding has no such action.
+pub fn visit_action<V: ActionVisitor>(name: &str, visitor: V) -> Option<V::Output> {
+    match name {
+        "DescribeBackupDownloadRestriction" => {
+            Some(visitor.visit::<DescribeBackupDownloadRestrictionRequest>())
+        }
+        "DescribeBackupUrl" => Some(visitor.visit::<DescribeBackupUrlRequest>()),
+        "DescribeInstanceBackups" => {
+            Some(visitor.visit::<DescribeInstanceBackupsRequest>())
+        }
+        "DescribeTaskInfo" => Some(visitor.visit::<DescribeTaskInfoRequest>()),
+        "ManualBackupInstance" => Some(visitor.visit::<ManualBackupInstanceRequest>()),
+        "ModifyBackupDownloadRestriction" => {
+            Some(visitor.visit::<ModifyBackupDownloadRestrictionRequest>())
+        }
+        _ => None,
+    }
+}

@@ -69,6 +69,7 @@ pub fn generate(schema: &Schema, options: &Options) -> TokenStream {
         .actions
         .iter()
         .map(|a| emit_action(schema, a, options));
+    let registry = emit_registry(schema);
     // Imports are emitted only where used, so the output compiles warning-free whatever the
     // schema holds.
     let fmt_import = (!schema.actions.is_empty()).then(|| {
@@ -103,6 +104,44 @@ pub fn generate(schema: &Schema, options: &Options) -> TokenStream {
         #types
 
         #(#actions)*
+
+        #registry
+    }
+}
+
+/// The run-time registry: every action's wire name, and a way to reach an action's request
+/// type from its name (for tools like a CLI that learn the action at run time).
+fn emit_registry(schema: &Schema) -> TokenStream {
+    let names: Vec<&str> = schema.actions.iter().map(|a| a.name.as_str()).collect();
+    let requests = schema
+        .actions
+        .iter()
+        .map(|a| format_ident!("{}", names::action_item(&a.name, "Request")));
+    quote! {
+        /// The wire names of every action in this binding, sorted.
+        pub const ACTION_NAMES: &[&str] = &[#(#names),*];
+
+        /// Something to do with the request type of an action chosen at run time, such as
+        /// decoding a JSON body into it and sending it. See [`visit_action`].
+        pub trait ActionVisitor {
+            /// What the visit produces.
+            type Output;
+
+            /// Called with the request type of the action that was looked up.
+            fn visit<A>(self) -> Self::Output
+            where
+                A: tencentcloud_transport::Action + serde::de::DeserializeOwned + 'static,
+                A::Response: Serialize;
+        }
+
+        /// Calls `visitor.visit::<XxxRequest>()` for the action with wire name `name`, or
+        /// returns `None` if this binding has no such action.
+        pub fn visit_action<V: ActionVisitor>(name: &str, visitor: V) -> Option<V::Output> {
+            match name {
+                #(#names => Some(visitor.visit::<#requests>()),)*
+                _ => None,
+            }
+        }
     }
 }
 

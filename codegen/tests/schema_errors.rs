@@ -234,7 +234,11 @@ fn one_enum_name_with_two_value_sets() {
         files,
         ACTION,
         "/input/3/values",
-        &["IpComparisonSymbol is also defined", "at /output/2", "enum_name"],
+        &[
+            "IpComparisonSymbol is also defined",
+            "at /output/2",
+            "enum_name",
+        ],
     );
 }
 
