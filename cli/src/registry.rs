@@ -1,10 +1,6 @@
-//! From an action name known only at run time to a typed call.
-//!
-//! TEMPORARY, hand-written: the list in [`visit_action`] is the only per-action code in the
-//! CLI, and it is meant to be emitted by the code generator next to the request types (same
-//! signature, one `match` arm per action), at which point this module keeps only the visitor
-//! that sends. Until then an action added to `schema/` gets its subcommand, options, help and
-//! validation automatically, and `call`/the subcommand report that it is not wired yet.
+//! From an action name known only at run time to a typed call, through the registry the code
+//! generator emits next to the request types ([`tencentcloud_redis::visit_action`]): the CLI
+//! has no per-action code.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,40 +8,12 @@ use std::pin::Pin;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use tencentcloud_redis::ActionVisitor;
 use tencentcloud_transport::{Action, CallOptions, Client};
 
 use crate::exit::{self, CliError};
 
-/// Something done with the type of an action: the generator-facing half of the registry.
-pub trait ActionVisitor {
-    /// What the visit produces.
-    type Output;
-    /// Called with the request type of the action that was looked up.
-    fn visit<A>(self) -> Self::Output
-    where
-        A: Action + DeserializeOwned + 'static,
-        A::Response: Serialize;
-}
-
-/// Calls `visitor.visit::<XxxRequest>()` for the action named `name` (wire name, e.g.
-/// `DescribeBackupUrl`); `None` for an unknown name.
-// TEMPORARY: to be generated from the schema (one arm per action).
-pub fn visit_action<V: ActionVisitor>(name: &str, visitor: V) -> Option<V::Output> {
-    use tencentcloud_redis as r;
-    match name {
-        "DescribeBackupDownloadRestriction" => {
-            Some(visitor.visit::<r::DescribeBackupDownloadRestrictionRequest>())
-        }
-        "DescribeBackupUrl" => Some(visitor.visit::<r::DescribeBackupUrlRequest>()),
-        "DescribeInstanceBackups" => Some(visitor.visit::<r::DescribeInstanceBackupsRequest>()),
-        "DescribeTaskInfo" => Some(visitor.visit::<r::DescribeTaskInfoRequest>()),
-        "ManualBackupInstance" => Some(visitor.visit::<r::ManualBackupInstanceRequest>()),
-        "ModifyBackupDownloadRestriction" => {
-            Some(visitor.visit::<r::ModifyBackupDownloadRestrictionRequest>())
-        }
-        _ => None,
-    }
-}
+pub use tencentcloud_redis::visit_action;
 
 /// A boxed call that yields the response as JSON.
 pub type CallFuture = Pin<Box<dyn Future<Output = Result<Value, CliError>> + Send>>;
