@@ -43,3 +43,8 @@ pub use tencentcloud_transport::{
 pub use tencentcloud_transport as transport;
 
 pub mod download;
+
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
