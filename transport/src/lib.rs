@@ -31,6 +31,7 @@ mod client;
 pub mod credentials;
 mod envelope;
 mod error;
+pub mod query;
 mod ratelimit;
 mod retry;
 pub mod sign;
