@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tencentcloud_codegen::import::{api_json, fixups};
+use tencentcloud_codegen::import::{api_json, fixups, flat};
 use tencentcloud_codegen::{load, read_schema_dir, render, write, Options};
 
 fn repo() -> PathBuf {
@@ -35,6 +35,24 @@ fn spec_dir() -> PathBuf {
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The parameters of a documented GET example (`https://host/?Action=X&A=1&<Common request
+/// parameters>`), percent-decoded, without the common parameters; `None` for a POST example.
+fn documented_query_pairs(input: &str) -> Option<Vec<(String, String)>> {
+    if input.trim_start().starts_with("POST") {
+        return None;
+    }
+    let query: String = input.split_once('?')?.1.lines().map(str::trim).collect();
+    Some(
+        query
+            .split('&')
+            .filter(|part| !part.is_empty() && !part.starts_with('<'))
+            .map(|part| part.split_once('=').unwrap_or((part, "")))
+            .filter(|(key, _)| !matches!(*key, "Action" | "Version" | "Region"))
+            .map(|(key, value)| (flat::percent_decode(key), flat::percent_decode(value)))
+            .collect(),
+    )
 }
 
 /// A Rust string literal holding `text`.
@@ -106,26 +124,53 @@ fn whole_redis_api_generates_compiles_and_round_trips_every_example() {
     // Same dependency versions as the workspace, and no network.
     std::fs::copy(repo().join("Cargo.lock"), krate.join("Cargo.lock")).expect("copy lock");
 
+    // The query strings of the GET examples, as documented: the typed requests must encode
+    // back to the same parameters.
+    let mut vendor_examples: serde_json::Value =
+        serde_json::from_str(&read(&spec.join("examples.json"))).expect("examples.json");
+    fixups::apply_example_fixups(fixups_label, &example_fixups, &mut vendor_examples)
+        .expect("fixups apply");
+
     let mut cases = String::new();
-    let mut example_count = 0;
+    let (mut example_count, mut query_count) = (0, 0);
     for action in &schema.actions {
         for (i, example) in action.examples.iter().enumerate() {
             example_count += 1;
+            let input = vendor_examples
+                .pointer(&format!("/actions/{}/{i}/input", action.name))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            let query = documented_query_pairs(input);
+            if query.is_some() {
+                query_count += 1;
+            }
             writeln!(
                 cases,
-                "    (\"{name}/{i}\", check::<whole_redis_api::{name}Request, whole_redis_api::{name}Response>, {req}, {resp}),",
+                "    (\"{name}/{i}\", check::<whole_redis_api::{name}Request, whole_redis_api::{name}Response>, {req}, {resp}, {query}),",
                 name = action.name,
                 req = literal(&example.request.to_string()),
                 resp = literal(&example.response.to_string()),
+                query = match query {
+                    Some(pairs) => format!(
+                        "Some(&[{}])",
+                        pairs.iter().map(|(k, v)| format!("({}, {})", literal(k), literal(v))).collect::<Vec<_>>().join(", ")
+                    ),
+                    None => "None".to_owned(),
+                },
             )
             .expect("write");
         }
     }
+    assert_eq!(
+        query_count, imported.query_examples,
+        "every query-string example is checked"
+    );
     let harness = format!(
         r#####"//! Every documented example through the generated types.
 use serde_json::Value;
 
-type Check = fn(&str, &str) -> Result<(), String>;
+type Pairs = &'static [(&'static str, &'static str)];
+type Check = fn(&str, &str, Option<Pairs>) -> Result<(), String>;
 
 /// Drops nulls and empty lists, which the generated types treat as "absent".
 fn normalize(value: &Value) -> Value {{
@@ -143,7 +188,7 @@ fn normalize(value: &Value) -> Value {{
     }}
 }}
 
-fn check<Req, Resp>(request: &str, response: &str) -> Result<(), String>
+fn check<Req, Resp>(request: &str, response: &str, query: Option<Pairs>) -> Result<(), String>
 where
     Req: serde::de::DeserializeOwned + serde::Serialize,
     Resp: serde::de::DeserializeOwned + serde::Serialize,
@@ -153,6 +198,18 @@ where
     let again = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
     if normalize(&again) != normalize(&original) {{
         return Err(format!("request changed: {{original}} -> {{again}}"));
+    }}
+    if let Some(documented) = query {{
+        // The flattened GET form of the typed request carries exactly the documented
+        // parameters (order aside: the docs list them freely).
+        let mut sent = tencentcloud_transport::query::to_pairs(&again);
+        let mut expected: Vec<(String, String)> =
+            documented.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        sent.sort();
+        expected.sort();
+        if sent != expected {{
+            return Err(format!("query form differs: documented {{expected:?}}, encoded {{sent:?}}"));
+        }}
     }}
     let envelope: Value = serde_json::from_str(response).map_err(|e| e.to_string())?;
     let body = envelope.get("Response").cloned().ok_or("no Response object")?;
@@ -164,14 +221,14 @@ where
     Ok(())
 }}
 
-const CASES: &[(&str, Check, &str, &str)] = &[
+const CASES: &[(&str, Check, &str, &str, Option<Pairs>)] = &[
 {cases}];
 
 #[test]
 fn every_example_round_trips() {{
     let mut failures = Vec::new();
-    for (name, check, request, response) in CASES {{
-        if let Err(e) = check(request, response) {{
+    for (name, check, request, response, query) in CASES {{
+        if let Err(e) = check(request, response, *query) {{
             failures.push(format!("{{name}}: {{e}}"));
         }}
     }}
@@ -193,7 +250,7 @@ fn every_example_round_trips() {{
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!(
-        "whole Redis API: {} actions, {} data types, {} examples ({} JSON bodies, {} query strings)",
+        "whole Redis API: {} actions, {} data types, {} examples ({} JSON bodies, {} query strings, each also re-encoded to its query form)",
         schema.actions.len(),
         schema.types.len(),
         example_count,
