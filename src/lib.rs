@@ -43,6 +43,7 @@ pub use tencentcloud_transport::{
 pub use tencentcloud_transport as transport;
 
 pub mod download;
+pub mod export;
 
 /// The README's Rust examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
