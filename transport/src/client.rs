@@ -100,6 +100,20 @@ fn system_clock() -> u64 {
 /// The largest response body the client reads (16 MiB); API answers are a few kilobytes.
 pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
 
+/// How a request travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RequestForm {
+    /// `POST /` with the request as a compact JSON body (`application/json`). The default,
+    /// and what the official SDKs send.
+    #[default]
+    JsonPost,
+    /// `GET /?A=1&B.0=x` with the request in the flattened parameter form the doc pages
+    /// describe (`LimitVpc.N`), signed over that query string
+    /// (`application/x-www-form-urlencoded`, empty payload). See [`crate::query`].
+    QueryGet,
+}
+
 /// Per-call overrides of the client's configuration.
 #[derive(Debug, Clone, Default)]
 pub struct CallOptions {
@@ -109,6 +123,7 @@ pub struct CallOptions {
     region: Option<String>,
     language: Option<Language>,
     rate_limit: Option<RateLimit>,
+    form: Option<RequestForm>,
 }
 
 impl CallOptions {
@@ -152,6 +167,12 @@ impl CallOptions {
         self.rate_limit = Some(rate_limit);
         self
     }
+
+    /// Sends this call in this form (JSON POST or flattened GET).
+    pub fn form(mut self, form: RequestForm) -> Self {
+        self.form = Some(form);
+        self
+    }
 }
 
 /// The result of a call with what it took to get it.
@@ -176,6 +197,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
     rate_limit: RateLimit,
+    form: RequestForm,
     clock: Option<Clock>,
 }
 
@@ -213,6 +235,7 @@ impl ClientBuilder {
             http_client: None,
             retry: RetryPolicy::default(),
             rate_limit: RateLimit::Documented,
+            form: RequestForm::JsonPost,
             clock: None,
         }
     }
@@ -295,6 +318,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every call in this form ([`RequestForm::JsonPost`] unless set).
+    pub fn form(mut self, form: RequestForm) -> Self {
+        self.form = form;
+        self
+    }
+
     /// Takes `X-TC-Timestamp` values from `clock` (unix seconds) instead of the system clock,
     /// e.g. to correct a known clock skew.
     pub fn clock(mut self, clock: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
@@ -361,6 +390,7 @@ impl ClientBuilder {
                 timeouts: self.timeouts,
                 retry: self.retry,
                 rate_limit: self.rate_limit,
+                form: self.form,
                 limiter: RateLimiter::default(),
                 signer: Signer::new(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(system_clock)),
@@ -445,6 +475,7 @@ struct Inner {
     timeouts: Timeouts,
     retry: RetryPolicy,
     rate_limit: RateLimit,
+    form: RequestForm,
     limiter: RateLimiter,
     signer: Signer,
     clock: Clock,
@@ -608,16 +639,37 @@ impl Client {
                 A::NAME
             )));
         }
-        let body = serde_json::to_vec(request).map_err(|e| {
+        let serialization = |e: serde_json::Error| {
             Error::Construction(ConstructionError::with_source(
                 format!("the {} request could not be serialized to JSON", A::NAME),
                 e,
             ))
-        })?;
-        let (url, host) = self.target::<A>(A::SERVICE, region.as_deref())?;
+        };
+        let (mut url, host) = self.target::<A>(A::SERVICE, region.as_deref())?;
+        // What is sent and signed: a JSON body, or the flattened parameters as the query.
+        let form = options.form.unwrap_or(inner.form);
+        let (method, content_type, query, body) = match form {
+            RequestForm::JsonPost => (
+                reqwest::Method::POST,
+                "application/json",
+                String::new(),
+                serde_json::to_vec(request).map_err(serialization)?,
+            ),
+            RequestForm::QueryGet => {
+                let value = serde_json::to_value(request).map_err(serialization)?;
+                let query = crate::query::to_query_string(&value);
+                url.set_query((!query.is_empty()).then_some(query.as_str()));
+                (
+                    reqwest::Method::GET,
+                    "application/x-www-form-urlencoded",
+                    query,
+                    Vec::new(),
+                )
+            }
+        };
 
         let mut fixed = HeaderMap::with_capacity(10);
-        fixed.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        fixed.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         let header = |name: &'static str, value: &str| -> Result<_, Error<A::Error>> {
             let value = HeaderValue::from_str(value).map_err(|e| {
                 Error::Construction(ConstructionError::with_source(
@@ -686,10 +738,10 @@ impl Client {
             let timestamp = (inner.clock)();
             let authorization = inner.signer.authorization(
                 &SigningParams {
-                    method: "POST",
+                    method: method.as_str(),
                     host: &host,
-                    content_type: "application/json",
-                    canonical_query: "",
+                    content_type,
+                    canonical_query: &query,
                     payload: &body,
                     timestamp,
                     service: A::SERVICE.name,
@@ -730,10 +782,12 @@ impl Client {
                 (remaining, TimeoutKind::Total)
             };
             tracing::debug!(parent: &attempt_span, timestamp, "sending");
-            let sent =
-                tokio::time::timeout(limit, self.attempt(url.clone(), headers, body.clone()))
-                    .instrument(attempt_span.clone())
-                    .await;
+            let sent = tokio::time::timeout(
+                limit,
+                self.attempt(method.clone(), url.clone(), headers, body.clone()),
+            )
+            .instrument(attempt_span.clone())
+            .await;
 
             let error: Error<A::Error> = match sent {
                 Err(_) => Error::Timeout(TimeoutError {
@@ -793,6 +847,7 @@ impl Client {
 
     async fn attempt(
         &self,
+        method: reqwest::Method,
         url: Url,
         headers: HeaderMap,
         body: Vec<u8>,
@@ -800,7 +855,7 @@ impl Client {
         let mut response = self
             .inner
             .http
-            .post(url)
+            .request(method, url)
             .headers(headers)
             .body(body)
             .send()

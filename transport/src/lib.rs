@@ -38,8 +38,8 @@ pub mod sign;
 
 pub use action::{Action, ServiceInfo};
 pub use client::{
-    CallOptions, Client, ClientBuilder, Clock, Endpoint, Language, SendOutcome, Timeouts,
-    MAX_RESPONSE_BYTES,
+    CallOptions, Client, ClientBuilder, Clock, Endpoint, Language, RequestForm, SendOutcome,
+    Timeouts, MAX_RESPONSE_BYTES,
 };
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
 pub use envelope::decode_response;

@@ -225,10 +225,12 @@ impl Recorded {
         let ts: u64 = self.header("x-tc-timestamp").unwrap().parse().unwrap();
         let host = self.header("host").unwrap();
         let ct = self.header("content-type").unwrap();
+        // GET requests are signed over their query string; POST ones have none.
+        let query = self.uri.split_once('?').map_or("", |(_, q)| q);
         let expected = reference_signature(
             secret_key,
             &self.method,
-            "",
+            query,
             ct,
             host,
             &self.body,
@@ -259,7 +261,7 @@ impl Recorded {
             &tencentcloud_transport::sign::ReceivedRequest {
                 method: &self.method,
                 canonical_uri: "/",
-                canonical_query: "",
+                canonical_query: query,
                 headers: &headers,
                 payload: &self.body,
                 timestamp: ts,
