@@ -491,7 +491,7 @@ pub enum ExportError {
         /// How many complete backups the last listing had.
         listed: usize,
     },
-    /// The download could not start (see [`download_backup`](crate::download::download_backup)).
+    /// The download could not start (see [`download_backup`]).
     Download {
         /// The backup.
         backup_id: String,
@@ -973,7 +973,7 @@ fn check_out_dir(out_dir: &Path) -> Result<(), ExportError> {
 /// checks `out_dir`, lists the instance's backups, sends `ManualBackupInstance`, waits for its
 /// task ([`wait_for_task`]), finds the new backup ([`find_backup`], rules in the
 /// [module documentation](self)) and downloads every file of it
-/// ([`download_backup`](crate::download::download_backup)).
+/// ([`download_backup`]).
 ///
 /// Returns `Err` when a step before the download failed, or the download could not start;
 /// nothing is written into `out_dir` then. Failures of single files are in

@@ -59,6 +59,13 @@ impl Progress {
         }
     }
 
+    /// Removes the bars (before the summary is printed).
+    pub fn clear(&self) {
+        if let Progress::Bars(bars) = self {
+            let _ = bars.multi.clear();
+        }
+    }
+
     /// Installs the progress callback on `options`.
     pub fn attach(&self, options: DownloadOptions) -> DownloadOptions {
         match self {
@@ -336,25 +343,29 @@ pub async fn run(
     let summary = download_backup(client, instance_id, backup_id, out, options)
         .await
         .map_err(|e| exit::from_download(&e, profile_hint))?;
-    if let Progress::Bars(bars) = progress {
-        let _ = bars.multi.clear();
-    }
+    progress.clear();
     match format {
         Format::Json => print!("{}", output::json(&summary_json(&summary))),
         Format::Table => print!("{}", summary_text(&summary)),
     }
-    if let Some((report, error)) = summary.failed().next() {
-        let failed = summary.failed().count();
-        let first = exit::from_download(error, profile_hint);
-        return Err(CliError::new(
-            first.exit,
-            format!(
-                "{failed} of {} file(s) failed; first: {}: {}",
-                summary.files.len(),
-                report.name.escape_debug(),
-                first.message
-            ),
-        ));
+    match failure(&summary, profile_hint) {
+        Some(e) => Err(e),
+        None => Ok(summary),
     }
-    Ok(summary)
+}
+
+/// The error of a download with failed files (exit code of the first), or `None`.
+pub fn failure(summary: &DownloadSummary, profile_hint: &str) -> Option<CliError> {
+    let (report, error) = summary.failed().next()?;
+    let failed = summary.failed().count();
+    let first = exit::from_download(error, profile_hint);
+    Some(CliError::new(
+        first.exit,
+        format!(
+            "{failed} of {} file(s) failed; first: {}: {}",
+            summary.files.len(),
+            report.name.escape_debug(),
+            first.message
+        ),
+    ))
 }

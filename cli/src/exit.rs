@@ -4,6 +4,7 @@ use std::fmt;
 use std::process::ExitCode;
 
 use tencentcloud_redis::download::{DownloadError, DownloadErrorKind};
+use tencentcloud_redis::export::{ExportError, TaskError};
 use tencentcloud_transport::{ActionError, Error};
 
 /// The documented exit codes (also in `tcredis --help` and the README).
@@ -22,17 +23,23 @@ pub enum Exit {
     Verification = 5,
     /// 6: a local file could not be written (unwritable `--out`, disk full).
     LocalIo = 6,
+    /// 7: a task (the backup of `backup create --wait` or `export`) did not finish within
+    /// `--timeout`; it may still finish.
+    TaskTimeout = 7,
 }
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success
-  1  the API answered with an error (code, message and RequestId are printed on stderr)
+  1  the API answered with an error (code, message and RequestId are printed on stderr),
+     or a backup task failed (its TaskMessage is printed)
   2  usage error: unknown option, missing or invalid value, malformed --json
   3  credentials or configuration: no credentials, no region, invalid endpoint or region
   4  network or timeout: endpoint unreachable, download failed or refused (expired URL)
   5  download verification failed: size or CRC-64 mismatch, unsafe file name, empty backup
-  6  local file system: the output folder or a file could not be created or written";
+  6  local file system: the output folder or a file could not be created or written
+  7  a backup task did not finish within --timeout (backup create --wait, export); it may
+     still finish: the task id is printed";
 
 /// An error to print on stderr, with its exit code.
 #[derive(Debug)]
@@ -121,5 +128,51 @@ pub fn from_download(error: &DownloadError, profile_hint: &str) -> CliError {
             };
             CliError::new(exit, chain(other))
         }
+    }
+}
+
+/// The exit code and message of a failed task wait.
+pub fn from_task(instance_id: &str, error: &TaskError, profile_hint: &str) -> CliError {
+    match error {
+        TaskError::Api { source, .. } => from_call("DescribeTaskInfo", source, profile_hint),
+        TaskError::Failed {
+            task_id,
+            status,
+            message,
+            request_id,
+        } => CliError::new(
+            Exit::Service,
+            format!(
+                "the backup task {task_id} of instance {instance_id} failed\n  Status: {status}\n  TaskMessage: {}\n  RequestId: {}",
+                if message.trim().is_empty() { "(none)" } else { message.as_str() },
+                if request_id.is_empty() { "(none)" } else { request_id.as_str() }
+            ),
+        ),
+        TaskError::TimedOut { task_id, .. } => CliError::new(
+            Exit::TaskTimeout,
+            format!(
+                "{error}\nThe backup may still finish: tcredis describe-task-info --task-id {task_id}, then tcredis backup list --instance-id {instance_id}"
+            ),
+        ),
+        _ => CliError::new(Exit::Service, chain(error)),
+    }
+}
+
+/// The exit code and message of a failed export step.
+pub fn from_export(error: &ExportError, profile_hint: &str) -> CliError {
+    match error {
+        ExportError::OutDir { .. } => CliError::new(Exit::LocalIo, chain(error)),
+        ExportError::List { source, .. } => {
+            from_call("DescribeInstanceBackups", source, profile_hint)
+        }
+        ExportError::Start { source, .. } => {
+            from_call("ManualBackupInstance", source, profile_hint)
+        }
+        ExportError::Task {
+            instance_id,
+            source,
+        } => from_task(instance_id, source, profile_hint),
+        ExportError::Download { source, .. } => from_download(source, profile_hint),
+        _ => CliError::new(Exit::Service, chain(error)),
     }
 }

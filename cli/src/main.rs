@@ -1,6 +1,7 @@
 //! `tcredis`: the command-line tool for the Tencent Cloud Redis API (2018-04-12).
 
 mod actions;
+mod backup_cmd;
 mod download_cmd;
 mod exit;
 mod local;
@@ -9,6 +10,7 @@ mod registry;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tencentcloud_redis::download::DownloadOptions;
@@ -30,6 +32,9 @@ Examples:
   tcredis --region ap-guangzhou describe-backup-url --instance-id crs-4y9t57vt --backup-id 678362566696298532848117
   tcredis --region ap-guangzhou call DescribeBackupUrl --json '{\"InstanceId\":\"crs-4y9t57vt\",\"BackupId\":\"678362566696298532848117\"}'
   tcredis --region ap-guangzhou download --instance-id crs-4y9t57vt --backup-id 678362566696298532848117 --out ./backup
+  tcredis --region ap-guangzhou backup list --instance-id crs-4y9t57vt
+  tcredis --region ap-guangzhou backup create --instance-id crs-4y9t57vt --remark before-upgrade --wait
+  tcredis --region ap-guangzhou export --instance-id crs-4y9t57vt --out ./backup
   tcredis emulator --listen 127.0.0.1:9000";
 
 /// Options that apply to every subcommand.
@@ -108,6 +113,48 @@ Complete files are skipped unless --force. Exit code 4, 5 or 6 tells what failed
         #[arg(long)]
         force: bool,
     },
+    /// Backups of an instance: list them, or make one and wait for it.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    /// Make a new backup, wait for it, then download and verify its files: one command.
+    #[command(
+        after_help = "Steps: DescribeInstanceBackups (the backups known before), \
+ManualBackupInstance with the remark (--remark, or \"tcredis export <UTC time>\"), DescribeTaskInfo \
+until the task succeeds (progress lines on stderr; --timeout bounds the wait), \
+DescribeInstanceBackups again to find the new backup (not known before, same remark, newest), \
+then the download of `tcredis download`: DescribeBackupUrl, NAME.part files, size and CRC-64 \
+checks, resume, retries. Files of the same name in --out are replaced (the backup is new). \
+Exit codes: 1 the API refused or the backup task failed, 7 the task did not finish within \
+--timeout, 4/5/6 as for download (see tcredis --help). Nothing is written into --out unless \
+the backup was made and found."
+    )]
+    Export {
+        /// Instance ID, e.g. crs-4y9t57vt.
+        #[arg(long, value_name = "ID")]
+        instance_id: String,
+        /// Output folder (created if missing; checked before the backup is started).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Remark stored with the backup (default: "tcredis export <UTC time>").
+        #[arg(long, value_name = "TEXT")]
+        remark: Option<String>,
+        /// Days the service keeps the backup (0-1825; the service's default, 7, when omitted).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=1825))]
+        storage_days: Option<i64>,
+        /// Files downloaded at the same time (1-64).
+        #[arg(long, value_name = "N", default_value_t = 4,
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: u16,
+        /// Use InnerDownloadUrl (only reachable from inside Tencent Cloud).
+        #[arg(long)]
+        inner: bool,
+        /// Seconds to wait for the backup task before giving up with exit code 7.
+        #[arg(long, value_name = "SECS", default_value = "1800", value_parser = backup_cmd::parse_seconds)]
+        timeout: Duration,
+        /// Seconds before the second DescribeTaskInfo call; later waits grow by half, up to 10 s.
+        #[arg(long, value_name = "SECS", default_value = "1", value_parser = backup_cmd::parse_seconds)]
+        poll_interval: Duration,
+    },
     /// Start the embedded emulator, fetch its demo backup through the real client and verify it.
     Demo {
         /// Where to put the files (default: a new temporary folder, kept).
@@ -141,6 +188,65 @@ Complete files are skipped unless --force. Exit code 4, 5 or 6 tells what failed
         /// Serve no demo data set.
         #[arg(long)]
         no_demo: bool,
+    },
+}
+
+/// `tcredis backup ...`.
+#[derive(Debug, Subcommand)]
+enum BackupCommand {
+    /// List an instance's backups (DescribeInstanceBackups), newest first: a table by default,
+    /// the API's JSON with --output json.
+    List {
+        /// Instance ID, e.g. crs-4y9t57vt.
+        #[arg(long, value_name = "ID")]
+        instance_id: String,
+        /// Backups per page (1-100; the service's default, 20, when omitted).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=100))]
+        limit: Option<i64>,
+        /// Where the page starts, counted in backups.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+        offset: Option<i64>,
+        /// Only backups in this state: 1 or in-progress, 2 or complete (repeatable; the
+        /// service lists complete ones when omitted).
+        #[arg(long, value_name = "STATUS", value_parser = backup_cmd::parse_status)]
+        status: Vec<i64>,
+        /// Only backups started at or after this time: "YYYY-MM-DD hh:mm:ss" or YYYY-MM-DD
+        /// (the service's time zone; at most 30 days before --end-time).
+        #[arg(long, value_name = "TIME", value_parser = backup_cmd::parse_begin_time)]
+        begin_time: Option<String>,
+        /// Only backups started at or before this time: "YYYY-MM-DD hh:mm:ss" or YYYY-MM-DD
+        /// (the whole day).
+        #[arg(long, value_name = "TIME", value_parser = backup_cmd::parse_end_time)]
+        end_time: Option<String>,
+    },
+    /// Start a manual backup (ManualBackupInstance) and print its task id; with --wait, follow
+    /// the task until it succeeds and print the new backup's id.
+    #[command(
+        after_help = "Without --wait: prints the ManualBackupInstance answer (TaskId, RequestId). \
+With --wait: progress lines on stderr (one per status change), then the task's outcome and the \
+new backup's id on stdout; exit 0 when the task succeeded, 1 when it failed (its TaskMessage is \
+printed), 7 when it did not finish within --timeout (it may still finish)."
+    )]
+    Create {
+        /// Instance ID, e.g. crs-4y9t57vt.
+        #[arg(long, value_name = "ID")]
+        instance_id: String,
+        /// Remark stored with the backup.
+        #[arg(long, value_name = "TEXT")]
+        remark: Option<String>,
+        /// Days the service keeps the backup (0-1825; the service's default, 7, when omitted).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=1825))]
+        storage_days: Option<i64>,
+        /// Wait for the backup task to finish (polls DescribeTaskInfo).
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: seconds to wait before giving up with exit code 7.
+        #[arg(long, value_name = "SECS", default_value = "1800", value_parser = backup_cmd::parse_seconds)]
+        timeout: Duration,
+        /// With --wait: seconds before the second DescribeTaskInfo call; later waits grow by
+        /// half, up to 10 s.
+        #[arg(long, value_name = "SECS", default_value = "1", value_parser = backup_cmd::parse_seconds)]
+        poll_interval: Duration,
     },
 }
 
@@ -362,6 +468,94 @@ async fn run(
             )
             .await
             .map(|_| ())
+        }
+        Builtin::Backup(BackupCommand::List {
+            instance_id,
+            limit,
+            offset,
+            status,
+            begin_time,
+            end_time,
+        }) => {
+            let client = client(&globals)?;
+            backup_cmd::list(
+                &client,
+                backup_cmd::ListArgs {
+                    instance_id,
+                    limit,
+                    offset,
+                    status,
+                    begin_time,
+                    end_time,
+                },
+                CallOptions::new().retry(retry_policy(&globals)),
+                globals.output.unwrap_or(Format::Table),
+                &profile_hint(&globals),
+            )
+            .await
+        }
+        Builtin::Backup(BackupCommand::Create {
+            instance_id,
+            remark,
+            storage_days,
+            wait,
+            timeout,
+            poll_interval,
+        }) => {
+            let client = client(&globals)?;
+            backup_cmd::create(
+                &client,
+                backup_cmd::CreateArgs {
+                    instance_id,
+                    remark,
+                    storage_days,
+                    wait,
+                    timeout,
+                    poll_interval,
+                },
+                CallOptions::new().retry(retry_policy(&globals)),
+                globals.no_retry,
+                globals.output.unwrap_or(Format::Table),
+                &profile_hint(&globals),
+            )
+            .await
+        }
+        Builtin::Export {
+            instance_id,
+            out,
+            remark,
+            storage_days,
+            parallel,
+            inner,
+            timeout,
+            poll_interval,
+        } => {
+            let client = client(&globals)?;
+            let call_options = CallOptions::new().retry(retry_policy(&globals));
+            let mut download = DownloadOptions::new().call_options(call_options.clone());
+            if globals.no_retry {
+                download = download.retry(RetryPolicy::disabled());
+            }
+            backup_cmd::export(
+                &client,
+                backup_cmd::ExportArgs {
+                    instance_id,
+                    out,
+                    remark,
+                    storage_days,
+                    parallel: usize::from(parallel),
+                    inner,
+                    timeout,
+                    poll_interval,
+                },
+                call_options,
+                download,
+                globals.no_retry,
+                &download_cmd::Progress::auto(globals.verbose > 0),
+                globals.output.unwrap_or(Format::Table),
+                &profile_hint(&globals),
+            )
+            .await
         }
         Builtin::Demo { out, parallel } => {
             local::demo(

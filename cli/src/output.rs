@@ -52,7 +52,8 @@ fn cell(value: &Value) -> (String, bool) {
     }
 }
 
-fn render_rows(headers: &[String], rows: &[Vec<String>], out: &mut String) {
+/// Aligned columns under a header and a rule, two spaces apart.
+pub fn render_rows(headers: &[String], rows: &[Vec<String>], out: &mut String) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, c) in row.iter().enumerate() {

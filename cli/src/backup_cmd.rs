@@ -1,0 +1,487 @@
+//! `tcredis backup list`, `tcredis backup create [--wait]` and `tcredis export`: faces over the
+//! library's backup workflow (`tencentcloud_redis::export`).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tencentcloud_redis::download::DownloadOptions;
+use tencentcloud_redis::export::{
+    export_backup, find_backup, start_backup, wait_for_task, ExportEvent, ExportOptions,
+    ExportSummary, TaskProgress, WaitOptions,
+};
+use tencentcloud_redis::types::RedisBackupSet;
+use tencentcloud_redis::{DescribeInstanceBackupsRequest, ManualBackupInstanceRequest};
+use tencentcloud_transport::{CallOptions, Client};
+
+use crate::download_cmd::{self, bytes, Progress};
+use crate::exit::{self, CliError, Exit};
+use crate::output::{self, Format};
+
+/// The longest accepted `--timeout` / `--poll-interval` (7 days).
+const MAX_SECONDS: f64 = 7.0 * 86_400.0;
+
+/// How long `backup create --wait` keeps listing backups for the new one after the task
+/// succeeded (the backup id is a bonus there: the task's success is what `--wait` promises).
+const CREATE_FIND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `--timeout` / `--poll-interval`: seconds, decimals allowed.
+pub fn parse_seconds(raw: &str) -> Result<Duration, String> {
+    let secs: f64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| format!("{raw:?} is not a number of seconds (e.g. 600 or 0.5)"))?;
+    if !secs.is_finite() || secs <= 0.0 || secs > MAX_SECONDS {
+        return Err(format!(
+            "{raw} is out of range: give more than 0 and at most {MAX_SECONDS} seconds (7 days)"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// `--status`: the backup states `DescribeInstanceBackups` filters on.
+pub fn parse_status(raw: &str) -> Result<i64, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "in-progress" | "running" => Ok(1),
+        "2" | "complete" | "completed" => Ok(2),
+        _ => Err(format!(
+            "{raw:?} is not a backup status; accepted: 1 (or in-progress), 2 (or complete)"
+        )),
+    }
+}
+
+fn parse_time(raw: &str, end_of_day: bool) -> Result<String, String> {
+    let raw = raw.trim();
+    let wrong = || {
+        format!(
+            "{raw:?} is not a time; accepted: \"YYYY-MM-DD hh:mm:ss\" or YYYY-MM-DD (server time)"
+        )
+    };
+    let full = if raw.len() == 10 {
+        format!("{raw} {}", if end_of_day { "23:59:59" } else { "00:00:00" })
+    } else {
+        raw.replacen('T', " ", 1)
+    };
+    let b = full.as_bytes();
+    if b.len() != 19 {
+        return Err(wrong());
+    }
+    let layout_ok = b.iter().enumerate().all(|(i, c)| match i {
+        4 | 7 => *c == b'-',
+        10 => *c == b' ',
+        13 | 16 => *c == b':',
+        _ => c.is_ascii_digit(),
+    });
+    if !layout_ok {
+        return Err(wrong());
+    }
+    let num = |r: std::ops::Range<usize>| full[r].parse::<u32>().unwrap_or(u32::MAX);
+    let (month, day, hour, minute, second) =
+        (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return Err(format!("{}: a field is out of range", wrong()));
+    }
+    Ok(full)
+}
+
+/// `--begin-time`: a day alone means its start.
+pub fn parse_begin_time(raw: &str) -> Result<String, String> {
+    parse_time(raw, false)
+}
+
+/// `--end-time`: a day alone means its end.
+pub fn parse_end_time(raw: &str) -> Result<String, String> {
+    parse_time(raw, true)
+}
+
+/// Options of `backup list`.
+pub struct ListArgs {
+    pub instance_id: String,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+    pub status: Vec<i64>,
+    pub begin_time: Option<String>,
+    pub end_time: Option<String>,
+}
+
+fn status_name(status: Option<i64>) -> String {
+    match status {
+        None => "-".into(),
+        Some(1) => "in progress (1)".into(),
+        Some(2) => "complete (2)".into(),
+        Some(-1) => "expired (-1)".into(),
+        Some(3) => "exporting (3)".into(),
+        Some(4) => "exported (4)".into(),
+        Some(n) => n.to_string(),
+    }
+}
+
+fn type_name(backup_type: Option<&str>) -> String {
+    match backup_type {
+        None | Some("") => "-".into(),
+        Some("0") => "manual".into(),
+        Some("1") => "automatic".into(),
+        Some("2") => "config change".into(),
+        Some(other) => other.to_owned(),
+    }
+}
+
+fn text(value: Option<&str>) -> String {
+    match value {
+        None | Some("") => "-".into(),
+        Some(v) => v.escape_debug().to_string(),
+    }
+}
+
+/// The backups as an aligned table.
+fn backups_table(
+    instance_id: &str,
+    offset: i64,
+    total: Option<i64>,
+    backups: &[RedisBackupSet],
+) -> String {
+    let mut out = String::new();
+    let total = total.map(|t| format!(" of {t}")).unwrap_or_default();
+    if backups.is_empty() {
+        out.push_str(&format!(
+            "No backups of instance {instance_id} on this page (offset {offset}{total}).\n"
+        ));
+        return out;
+    }
+    out.push_str(&format!(
+        "Backups of instance {instance_id}: {}{total} (offset {offset})\n",
+        backups.len()
+    ));
+    let headers: Vec<String> = [
+        "BackupId",
+        "StartTime",
+        "EndTime",
+        "Status",
+        "Size",
+        "Type",
+        "Remark",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let rows: Vec<Vec<String>> = backups
+        .iter()
+        .map(|b| {
+            vec![
+                text(b.backup_id.as_deref()),
+                text(b.start_time.as_deref()),
+                text(b.end_time.as_deref()),
+                status_name(b.status),
+                b.backup_size
+                    .and_then(|s| u64::try_from(s).ok())
+                    .map(bytes)
+                    .unwrap_or_else(|| "-".into()),
+                type_name(b.backup_type.as_deref()),
+                text(b.remark.as_deref()),
+            ]
+        })
+        .collect();
+    output::render_rows(&headers, &rows, &mut out);
+    out
+}
+
+/// `tcredis backup list`.
+pub async fn list(
+    client: &Client,
+    args: ListArgs,
+    call_options: CallOptions,
+    format: Format,
+    profile_hint: &str,
+) -> Result<(), CliError> {
+    let mut request = DescribeInstanceBackupsRequest::new()
+        .instance_id(args.instance_id.clone())
+        .status(args.status);
+    if let Some(limit) = args.limit {
+        request = request.limit(limit);
+    }
+    if let Some(offset) = args.offset {
+        request = request.offset(offset);
+    }
+    if let Some(begin) = args.begin_time {
+        request = request.begin_time(begin);
+    }
+    if let Some(end) = args.end_time {
+        request = request.end_time(end);
+    }
+    let response = client
+        .send_with(request, call_options)
+        .await
+        .map_err(|e| exit::from_call("DescribeInstanceBackups", &e, profile_hint))?;
+    match format {
+        Format::Json => print!("{}", output::json(&to_json(&response)?)),
+        Format::Table => print!(
+            "{}",
+            backups_table(
+                &args.instance_id,
+                args.offset.unwrap_or(0),
+                response.total_count,
+                &response.backup_set
+            )
+        ),
+    }
+    Ok(())
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<Value, CliError> {
+    serde_json::to_value(value).map_err(|e| {
+        CliError::new(
+            Exit::Network,
+            format!("the response could not be shown as JSON: {e}"),
+        )
+    })
+}
+
+/// Prints one line per status change of a task on stderr, and a reminder when nothing has
+/// changed for a while.
+pub fn status_printer() -> impl Fn(&TaskProgress<'_>) + Send + Sync + 'static {
+    const QUIET: Duration = Duration::from_secs(15);
+    let last_line = Arc::new(Mutex::new(Instant::now()));
+    move |p: &TaskProgress<'_>| {
+        let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
+        if !p.changed && last.elapsed() < QUIET {
+            return;
+        }
+        *last = Instant::now();
+        let status = p.status.map(|s| s.as_str()).unwrap_or("(no status)");
+        let still = if p.changed { "" } else { "still " };
+        let message = p
+            .response
+            .task_message
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| format!(": {}", m.escape_debug()))
+            .unwrap_or_default();
+        eprintln!(
+            "task {}: {still}{status}{message} ({:.1} s)",
+            p.task_id,
+            p.elapsed.as_secs_f64()
+        );
+    }
+}
+
+/// Options of `backup create`.
+pub struct CreateArgs {
+    pub instance_id: String,
+    pub remark: Option<String>,
+    pub storage_days: Option<i64>,
+    pub wait: bool,
+    pub timeout: Duration,
+    pub poll_interval: Duration,
+}
+
+/// `tcredis backup create [--wait]`.
+pub async fn create(
+    client: &Client,
+    args: CreateArgs,
+    call_options: CallOptions,
+    no_retry: bool,
+    format: Format,
+    profile_hint: &str,
+) -> Result<(), CliError> {
+    let mut request = ManualBackupInstanceRequest::new(args.instance_id.clone());
+    if let Some(remark) = &args.remark {
+        request = request.remark(remark.clone());
+    }
+    if let Some(days) = args.storage_days {
+        request = request.storage_days(days);
+    }
+    if !args.wait {
+        let response = client
+            .send_with(request, call_options)
+            .await
+            .map_err(|e| exit::from_call("ManualBackupInstance", &e, profile_hint))?;
+        let value = to_json(&response)?;
+        match format {
+            Format::Json => print!("{}", output::json(&value)),
+            Format::Table => print!("{}", output::table(&value)),
+        }
+        if let Some(task) = response.task_id {
+            eprintln!(
+                "Backup task {task} started; follow it with: tcredis describe-task-info --task-id {task}"
+            );
+        }
+        return Ok(());
+    }
+    let started = start_backup(client, request, &call_options)
+        .await
+        .map_err(|e| exit::from_export(&e, profile_hint))?;
+    eprintln!(
+        "ManualBackupInstance: task {} started for instance {} (RequestId {})",
+        started.task_id, started.instance_id, started.request_id
+    );
+    let wait = wait_options(&args.timeout, args.poll_interval, &call_options, no_retry);
+    let outcome = wait_for_task(client, started.task_id, wait)
+        .await
+        .map_err(|e| exit::from_task(&args.instance_id, &e, profile_hint))?;
+    let backup = match find_backup(client, &started, CREATE_FIND_TIMEOUT, &call_options).await {
+        Ok(backup) => Some(backup),
+        Err(e) => {
+            eprintln!(
+                "warning: the task succeeded but the new backup could not be identified: {}",
+                exit::chain(&e)
+            );
+            None
+        }
+    };
+    let value = json!({
+        "InstanceId": started.instance_id,
+        "TaskId": started.task_id,
+        "Status": outcome.status.as_str(),
+        "TaskType": outcome.response.task_type,
+        "StartTime": outcome.response.start_time,
+        "TaskMessage": outcome.response.task_message,
+        "ElapsedSeconds": round_ms(outcome.elapsed),
+        "BackupId": backup.as_ref().and_then(|b| b.backup_id.clone()),
+        "Remark": started.remark,
+        "Backup": backup.as_ref().map(to_json).transpose()?,
+        "RequestId": started.request_id,
+    });
+    match format {
+        Format::Json => print!("{}", output::json(&value)),
+        Format::Table => {
+            let mut shown = value.clone();
+            if let Some(map) = shown.as_object_mut() {
+                map.remove("Backup");
+            }
+            print!("{}", output::table(&shown));
+        }
+    }
+    Ok(())
+}
+
+fn round_ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+fn wait_options(
+    timeout: &Duration,
+    poll_interval: Duration,
+    call_options: &CallOptions,
+    no_retry: bool,
+) -> WaitOptions {
+    let mut wait = WaitOptions::new()
+        .timeout(*timeout)
+        .poll_interval(poll_interval)
+        .call_options(call_options.clone())
+        .on_status(status_printer());
+    if no_retry {
+        wait = wait.max_consecutive_errors(0);
+    }
+    wait
+}
+
+/// Options of `export`.
+pub struct ExportArgs {
+    pub instance_id: String,
+    pub out: std::path::PathBuf,
+    pub remark: Option<String>,
+    pub storage_days: Option<i64>,
+    pub parallel: usize,
+    pub inner: bool,
+    pub timeout: Duration,
+    pub poll_interval: Duration,
+}
+
+fn export_event(event: &ExportEvent<'_>) {
+    match event {
+        ExportEvent::BackupStarted { started } => eprintln!(
+            "ManualBackupInstance: task {} started for instance {}, remark {:?} (RequestId {})",
+            started.task_id,
+            started.instance_id,
+            started.remark.as_deref().unwrap_or_default(),
+            started.request_id
+        ),
+        ExportEvent::BackupFound { backup, backup_id } => eprintln!(
+            "backup {backup_id} found (started {}, status {})",
+            text(backup.start_time.as_deref()),
+            status_name(backup.status)
+        ),
+        _ => {}
+    }
+}
+
+/// The export summary as JSON.
+fn export_json(summary: &ExportSummary) -> Result<Value, CliError> {
+    Ok(json!({
+        "InstanceId": summary.instance_id,
+        "TaskId": summary.task_id,
+        "BackupId": summary.backup_id,
+        "Remark": summary.remark,
+        "RequestId": summary.request_id,
+        "TaskSeconds": round_ms(summary.task.elapsed),
+        "ElapsedSeconds": round_ms(summary.elapsed),
+        "Backup": to_json(&summary.backup)?,
+        "Download": download_cmd::summary_json(&summary.download),
+    }))
+}
+
+/// `tcredis export`.
+#[allow(clippy::too_many_arguments)]
+pub async fn export(
+    client: &Client,
+    args: ExportArgs,
+    call_options: CallOptions,
+    download: DownloadOptions,
+    no_retry: bool,
+    progress: &Progress,
+    format: Format,
+    profile_hint: &str,
+) -> Result<(), CliError> {
+    // Every export makes a new backup, so a file of the same name in --out belongs to another
+    // backup: always download (and replace), never skip.
+    let download = progress.attach(
+        download
+            .parallel(args.parallel)
+            .inner(args.inner)
+            .force(true),
+    );
+    let mut options = ExportOptions::new()
+        .wait(wait_options(
+            &args.timeout,
+            args.poll_interval,
+            &call_options,
+            no_retry,
+        ))
+        .download(download)
+        .call_options(call_options)
+        .on_event(export_event);
+    if let Some(remark) = args.remark {
+        options = options.remark(remark);
+    }
+    if let Some(days) = args.storage_days {
+        options = options.storage_days(days);
+    }
+    let summary = export_backup(client, &args.instance_id, &args.out, options)
+        .await
+        .map_err(|e| exit::from_export(&e, profile_hint))?;
+    progress.clear();
+    match format {
+        Format::Json => print!("{}", output::json(&export_json(&summary)?)),
+        Format::Table => {
+            print!(
+                "Exported instance {}: task {} made backup {} (remark {:?}) in {:.1} s, {:.1} s in all\n{}",
+                summary.instance_id,
+                summary.task_id,
+                summary.backup_id,
+                summary.remark,
+                summary.task.elapsed.as_secs_f64(),
+                summary.elapsed.as_secs_f64(),
+                download_cmd::summary_text(&summary.download)
+            );
+        }
+    }
+    match download_cmd::failure(&summary.download, profile_hint) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
