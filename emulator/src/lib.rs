@@ -151,6 +151,8 @@
 
 #![deny(missing_docs)]
 
+mod actions;
+mod clock;
 pub mod crc64;
 mod download;
 mod faults;
@@ -167,10 +169,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use download::{INNER_PREFIX, PUBLIC_PREFIX};
 pub use faults::Faults;
-pub use store::{BackupSummary, DemoData, InstanceSummary};
+pub use store::{BackupSummary, DemoData, InstanceSummary, DEFAULT_SNAPSHOT_SIZE};
 
 use server::{Credential, Shared, SharedParts};
 use store::{BackupFile, Store};
+
+/// How long a manual backup's task takes at least unless
+/// [`EmulatorBuilder::backup_task_duration`] says otherwise: one second.
+pub const DEFAULT_BACKUP_TASK_DURATION: Duration = Duration::from_secs(1);
 
 /// An error answered in `Response.Error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +195,40 @@ impl ApiError {
             message: message.into(),
         }
     }
+}
+
+/// A manual backup's task, as [`RunningEmulator::task`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TaskInfo {
+    /// `TaskId`.
+    pub task_id: i64,
+    /// The instance backed up.
+    pub instance_id: String,
+    /// The backup the task makes (listed by `DescribeInstanceBackups` with `Status` 1 until
+    /// the task succeeds, then 2).
+    pub backup_id: String,
+    /// `preparing`, `running`, `succeed` or `failed`.
+    pub status: String,
+    /// Why it failed; empty otherwise.
+    pub message: String,
+}
+
+/// A download restriction stored by `ModifyBackupDownloadRestriction`, as
+/// [`RunningEmulator::download_restriction`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DownloadRestriction {
+    /// `NoLimit`, `LimitOnlyIntranet` or `Customize`.
+    pub limit_type: String,
+    /// `VpcComparisonSymbol` (`In`).
+    pub vpc_comparison_symbol: String,
+    /// `IpComparisonSymbol` (`In` or `NotIn`).
+    pub ip_comparison_symbol: String,
+    /// `LimitVpc`: (region, VPC IDs) pairs; empty unless `Customize`.
+    pub limit_vpc: Vec<(String, Vec<String>)>,
+    /// `LimitIp`; empty unless `Customize`.
+    pub limit_ip: Vec<String>,
 }
 
 /// One request the emulator answered, for tests to assert on.
@@ -269,6 +309,7 @@ pub struct EmulatorBuilder {
     demo: Option<DemoData>,
     file_backups: Vec<(String, String, Vec<PathBuf>)>,
     url_ttl: Duration,
+    backup_task_duration: Duration,
     faults: Faults,
     rate_limit: bool,
     max_body_bytes: u64,
@@ -287,6 +328,7 @@ impl Default for EmulatorBuilder {
             demo: Some(DemoData::default()),
             file_backups: Vec::new(),
             url_ttl: Duration::from_secs(6 * 3600),
+            backup_task_duration: DEFAULT_BACKUP_TASK_DURATION,
             faults: Faults::none(),
             rate_limit: true,
             max_body_bytes: 10 * 1024 * 1024,
@@ -387,6 +429,15 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long the task of a manual backup (`ManualBackupInstance`) takes at least (default
+    /// [`DEFAULT_BACKUP_TASK_DURATION`], one second): `preparing` for the first quarter,
+    /// then `running` until this has passed and the files are written, then `succeed`. Zero
+    /// makes a backup complete as soon as its files are written.
+    pub fn backup_task_duration(mut self, duration: Duration) -> Self {
+        self.backup_task_duration = duration;
+        self
+    }
+
     /// Faults to inject (default none).
     pub fn faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
@@ -436,7 +487,15 @@ impl EmulatorBuilder {
                 .map_err(|e| StartError::Data(std::io::Error::other(e)))?
                 .map_err(StartError::Data)?;
             let demo = self.demo.clone().unwrap_or_default();
-            store.insert_backup(&demo.instance_id, &demo.backup_id, files);
+            store.insert_backup_as(
+                &demo.instance_id,
+                &demo.backup_id,
+                files,
+                store::SNAPSHOT_FILE_TYPE,
+            );
+            store.with_instance(&demo.instance_id, |i| {
+                i.file_sizes = demo.file_sizes.clone();
+            });
         }
         for (instance, backup, paths) in &self.file_backups {
             let files = backup_files(paths).map_err(StartError::Data)?;
@@ -478,6 +537,8 @@ impl EmulatorBuilder {
             max_body_bytes: self.max_body_bytes,
             max_clock_skew: 300,
             url_ttl: self.url_ttl,
+            data_dir: data_dir.clone(),
+            backup_task_duration: self.backup_task_duration,
             rate_limit: self.rate_limit,
             faults: self.faults.clone(),
         }));
@@ -692,6 +753,86 @@ impl RunningEmulator {
     /// Adds an instance without backups.
     pub fn add_instance(&self, instance_id: &str) {
         self.shared.store.insert_instance(instance_id);
+    }
+
+    /// Sets an instance's `InstanceName` (by default its ID); false if there is no such
+    /// instance.
+    pub fn set_instance_name(&self, instance_id: &str, name: &str) -> bool {
+        self.shared
+            .store
+            .with_instance(instance_id, |i| i.name = name.to_owned())
+    }
+
+    /// Sets the sizes of the RDB files a manual backup of the instance writes, one file per
+    /// entry (the demo instance: the demo's sizes; any other: one file of
+    /// [`DEFAULT_SNAPSHOT_SIZE`] bytes). False if there is no such instance or `sizes` is
+    /// empty. A size too small for an RDB file of the data set makes the backup's task fail,
+    /// which is how tests see a `failed` task.
+    pub fn set_backup_file_sizes(&self, instance_id: &str, sizes: impl Into<Vec<u64>>) -> bool {
+        let sizes = sizes.into();
+        !sizes.is_empty()
+            && self
+                .shared
+                .store
+                .with_instance(instance_id, |i| i.file_sizes = sizes)
+    }
+
+    /// Moves a backup's start time (Unix seconds; its end and expiry times move with it), so
+    /// tests can exercise `DescribeInstanceBackups`' time filters and order. False if there
+    /// is no such backup.
+    pub fn set_backup_start_time(
+        &self,
+        instance_id: &str,
+        backup_id: &str,
+        unix_secs: u64,
+    ) -> bool {
+        let mut found = false;
+        self.shared.store.with_instance(instance_id, |i| {
+            if let Some(b) = i.backups.get_mut(backup_id) {
+                b.start_time = unix_secs;
+                found = true;
+            }
+        });
+        found
+    }
+
+    /// How long manual backup tasks take at least.
+    pub fn backup_task_duration(&self) -> Duration {
+        self.shared.backup_task_duration()
+    }
+
+    /// Changes how long manual backup tasks started from now on take at least.
+    pub fn set_backup_task_duration(&self, duration: Duration) {
+        self.shared.set_backup_task_duration(duration);
+    }
+
+    /// A task started by `ManualBackupInstance`, as `DescribeTaskInfo` would report it now.
+    pub fn task(&self, task_id: i64) -> Option<TaskInfo> {
+        let task = self.shared.store.task(task_id)?;
+        let phase = task.phase();
+        Some(TaskInfo {
+            task_id: task.id,
+            instance_id: task.instance_id.clone(),
+            backup_id: task.backup_id.clone(),
+            status: phase.as_str().to_owned(),
+            message: match phase {
+                store::TaskPhase::Failed(m) => m,
+                _ => String::new(),
+            },
+        })
+    }
+
+    /// The download restriction stored by `ModifyBackupDownloadRestriction` for a SecretId
+    /// in a region (`NoLimit` with `In` comparisons when none was stored).
+    pub fn download_restriction(&self, secret_id: &str, region: &str) -> DownloadRestriction {
+        let r = self.shared.store.restriction(secret_id, region);
+        DownloadRestriction {
+            limit_type: r.limit_type,
+            vpc_comparison_symbol: r.vpc_op,
+            ip_comparison_symbol: r.ip_op,
+            limit_vpc: r.limit_vpc,
+            limit_ip: r.limit_ip,
+        }
     }
 
     /// Stops serving and waits for the server to end. Open connections are closed.

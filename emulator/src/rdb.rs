@@ -293,12 +293,27 @@ fn small_entries(shard: u32, rng: &mut fastrand::Rng) -> io::Result<(Vec<u8>, u6
 /// and strings (one with an expiry), then random 64 KiB string values up to the size, then
 /// one string sized to land exactly on `size`. Memory use is independent of `size`.
 pub fn write_demo_file(path: &Path, shard: u32, size: u64) -> io::Result<WrittenFile> {
+    write_snapshot_file(path, shard, size, DEMO_CTIME)
+}
+
+/// Writes one RDB file of exactly `size` bytes holding shard `shard` of the demo data set, as
+/// a snapshot taken at `ctime` (Unix seconds, recorded in the `ctime` auxiliary field).
+///
+/// The keys and values are those of [`write_demo_file`] (the same data set); only the
+/// recorded snapshot time differs, so [`write_demo_file`] is this function at the demo's
+/// fixed time. The emulator's manual backups (`ManualBackupInstance`) are written with it.
+pub fn write_snapshot_file(
+    path: &Path,
+    shard: u32,
+    size: u64,
+    ctime: u64,
+) -> io::Result<WrittenFile> {
     let mut rng = fastrand::Rng::with_seed(0x5eed_0000_0000 + u64::from(shard));
     let (small, small_keys, small_expires) = small_entries(shard, &mut rng)?;
 
     // Header bytes, measured with a scratch writer.
     let mut scratch = RdbWriter::new(io::sink())?;
-    write_demo_header(&mut scratch)?;
+    write_demo_header(&mut scratch, ctime)?;
     let prefix = scratch.written();
     let trailer = 9;
     let filler_key_len = format!("blob:{shard}:{:06}", 0).len() as u64;
@@ -331,7 +346,7 @@ pub fn write_demo_file(path: &Path, shard: u32, size: u64) -> io::Result<Written
 
     let file = BufWriter::with_capacity(1 << 20, File::create(path)?);
     let mut w = RdbWriter::new(file)?;
-    write_demo_header(&mut w)?;
+    write_demo_header(&mut w, ctime)?;
     w.resize_db(small_keys + fillers + 1, small_expires)?;
     w.raw(&small)?;
     let mut fill = |buf: &mut [u8]| fill_random(&mut rng, buf);
@@ -349,17 +364,17 @@ pub fn write_demo_file(path: &Path, shard: u32, size: u64) -> io::Result<Written
         .sync_all()?;
     if info.size != size {
         return Err(io::Error::other(format!(
-            "demo file came out at {} bytes instead of {size}",
+            "RDB file came out at {} bytes instead of {size}",
             info.size
         )));
     }
     Ok(info)
 }
 
-fn write_demo_header<W: Write>(w: &mut RdbWriter<W>) -> io::Result<()> {
+fn write_demo_header<W: Write>(w: &mut RdbWriter<W>, ctime: u64) -> io::Result<()> {
     w.aux("redis-ver", "5.0.14")?;
     w.aux("redis-bits", "64")?;
-    w.aux("ctime", &DEMO_CTIME.to_string())?;
+    w.aux("ctime", &ctime.to_string())?;
     w.aux("used-mem", "1048576")?;
     w.aux("aof-preamble", "0")?;
     w.select_db(0)

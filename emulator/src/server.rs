@@ -4,6 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,9 +24,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
+use crate::actions;
 use crate::download;
 use crate::faults::{Draw, FaultState, Faults};
-use crate::store::{Lookup, Store};
+use crate::store::Store;
 use crate::validate;
 use crate::{unix_now, ApiError, LogEntry};
 
@@ -50,6 +52,10 @@ pub(crate) struct Shared {
     pub max_body_bytes: u64,
     pub max_clock_skew: u64,
     pub url_ttl: Mutex<Duration>,
+    /// Where manual backups are written.
+    pub data_dir: PathBuf,
+    /// How long a manual backup's task takes at least.
+    backup_task_duration: Mutex<Duration>,
     pub rate_limit_enabled: AtomicBool,
     rate: Mutex<HashMap<(String, String), VecDeque<Instant>>>,
     faults: Mutex<FaultState>,
@@ -67,6 +73,8 @@ pub(crate) struct SharedParts {
     pub max_body_bytes: u64,
     pub max_clock_skew: u64,
     pub url_ttl: Duration,
+    pub data_dir: PathBuf,
+    pub backup_task_duration: Duration,
     pub rate_limit: bool,
     pub faults: Faults,
 }
@@ -86,6 +94,8 @@ impl Shared {
             max_body_bytes: p.max_body_bytes,
             max_clock_skew: p.max_clock_skew,
             url_ttl: Mutex::new(p.url_ttl),
+            data_dir: p.data_dir,
+            backup_task_duration: Mutex::new(p.backup_task_duration),
             rate_limit_enabled: AtomicBool::new(p.rate_limit),
             rate: Mutex::new(HashMap::new()),
             faults: Mutex::new(FaultState::new(p.faults)),
@@ -132,6 +142,19 @@ impl Shared {
     pub fn set_url_ttl(&self, ttl: Duration) {
         if let Ok(mut t) = self.url_ttl.lock() {
             *t = ttl;
+        }
+    }
+
+    pub fn backup_task_duration(&self) -> Duration {
+        self.backup_task_duration
+            .lock()
+            .map(|t| *t)
+            .unwrap_or(crate::DEFAULT_BACKUP_TASK_DURATION)
+    }
+
+    pub fn set_backup_task_duration(&self, duration: Duration) {
+        if let Ok(mut t) = self.backup_task_duration.lock() {
+            *t = duration;
         }
     }
 
@@ -469,8 +492,8 @@ async fn api(shared: Arc<Shared>, ctx: ConnCtx, req: Request) -> Response<Body> 
 }
 
 async fn handle_call(
-    shared: &Shared,
-    ctx: &ConnCtx,
+    shared: &Arc<Shared>,
+    _ctx: &ConnCtx,
     method: &Method,
     headers: &HeaderMap,
     body: Body,
@@ -563,13 +586,21 @@ async fn handle_call(
     };
     validate::validate(&shared.schema, action, &body)?;
 
-    match action.name.as_str() {
-        "DescribeBackupUrl" => describe_backup_url(shared, ctx, region, body, request_id),
-        other => Err(ApiError::new(
+    let call = actions::Call {
+        shared,
+        region,
+        secret_id: &secret_id,
+        request_id,
+    };
+    actions::dispatch(&call, &action.name, body).unwrap_or_else(|| {
+        Err(ApiError::new(
             "UnsupportedOperation",
-            format!("The emulator does not implement the action `{other}`."),
-        )),
-    }
+            format!(
+                "The emulator does not implement the action `{}`.",
+                action.name
+            ),
+        ))
+    })
 }
 
 fn missing(name: &str, header: &str) -> ApiError {
@@ -687,123 +718,4 @@ fn authenticate(
         }
     }
     Ok(credential.secret_id.clone())
-}
-
-#[allow(deprecated)]
-fn describe_backup_url(
-    shared: &Shared,
-    _ctx: &ConnCtx,
-    region: &str,
-    body: Value,
-    request_id: &str,
-) -> Result<Value, ApiError> {
-    use tencentcloud_redis::types::BackupDownloadInfo;
-    use tencentcloud_redis::{DescribeBackupUrlRequest, DescribeBackupUrlResponse};
-
-    let request: DescribeBackupUrlRequest = serde_json::from_value(body).map_err(|e| {
-        ApiError::new(
-            "InvalidParameter.InvalidParameter",
-            format!("The request does not decode: {e}."),
-        )
-    })?;
-    let files = match shared
-        .store
-        .lookup(&request.instance_id, &request.backup_id)
-    {
-        Lookup::Found(files) if region == shared.region => files,
-        Lookup::NoBackup if region == shared.region => {
-            return Err(ApiError::new(
-                "InvalidParameterValue.BackupNotExists",
-                format!(
-                    "The backup `{}` does not exist for instance `{}`.",
-                    crate::validate_short(&request.backup_id),
-                    crate::validate_short(&request.instance_id)
-                ),
-            ))
-        }
-        _ => {
-            return Err(ApiError::new(
-                "ResourceNotFound.InstanceNotExists",
-                format!(
-                    "No Redis instance `{}` is found in region `{}`.",
-                    crate::validate_short(&request.instance_id),
-                    crate::validate_short(region)
-                ),
-            ))
-        }
-    };
-
-    let limit = request
-        .limit_type
-        .as_ref()
-        .map(|l| l.as_str().to_owned())
-        .unwrap_or_else(|| "NoLimit".to_owned());
-    let restriction = if limit == "Customize" {
-        if request.limit_vpc.is_empty() && request.limit_ip.is_empty() {
-            return Err(ApiError::new(
-                "InvalidParameterValue",
-                "LimitType `Customize` requires LimitVpc or LimitIp (at least one entry).",
-            ));
-        }
-        download::Restriction {
-            limit,
-            ips: request.limit_ip.clone(),
-            ip_op: request
-                .ip_comparison_symbol
-                .as_ref()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_else(|| "In".to_owned()),
-        }
-    } else {
-        download::Restriction {
-            limit,
-            ips: Vec::new(),
-            ip_op: String::new(),
-        }
-    };
-
-    let ttl = shared.url_ttl();
-    let mut public = Vec::new();
-    let mut inner = Vec::new();
-    let mut names = Vec::new();
-    let mut infos = Vec::new();
-    for file in &files {
-        let url = download::mint_url(
-            shared,
-            download::Network::Public,
-            &request.instance_id,
-            &request.backup_id,
-            &file.name,
-            ttl,
-            &restriction,
-        );
-        let inner_url = download::mint_url(
-            shared,
-            download::Network::Inner,
-            &request.instance_id,
-            &request.backup_id,
-            &file.name,
-            ttl,
-            &restriction,
-        );
-        infos.push(
-            BackupDownloadInfo::new()
-                .file_name(file.name.clone())
-                .file_size(i64::try_from(file.size).unwrap_or(i64::MAX))
-                .download_url(url.clone())
-                .inner_download_url(inner_url.clone()),
-        );
-        public.push(url);
-        inner.push(inner_url);
-        names.push(file.name.clone());
-    }
-    let response = DescribeBackupUrlResponse::new()
-        .download_url(public)
-        .inner_download_url(inner)
-        .filenames(names)
-        .backup_infos(infos)
-        .request_id(request_id);
-    let value = serde_json::to_value(&response)
-        .map_err(|e| ApiError::new("InternalError", format!("cannot encode the response: {e}")))?;
-    Ok(json!({ "Response": value }))
 }
