@@ -64,7 +64,7 @@ struct Globals {
     /// Language of service messages.
     #[arg(long, global = true, value_parser = ["en-US", "zh-CN"], value_name = "LANG")]
     language: Option<String>,
-    /// Output format (default: json for API actions, table for download and demo).
+    /// Output format (default: json for API actions, table for download, demo, backup and export).
     #[arg(long, global = true, value_enum)]
     output: Option<Format>,
     /// Make one attempt per call and per file (no retries, no resume, no URL refresh).

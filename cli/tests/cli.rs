@@ -355,6 +355,9 @@ async fn help_lists_enum_values_and_exit_codes() {
         "demo",
         "emulator",
         "call",
+        "backup",
+        "export",
+        "  7  a backup task did not finish within --timeout",
         "TENCENTCLOUD_SECRET_ID",
     ] {
         assert!(r.stdout.contains(n), "{n}: {}", r.stdout);
@@ -967,5 +970,512 @@ async fn the_demo_runs_end_to_end() {
             .filter(|n| n.ends_with(".rdb"))
             .count(),
         5
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// backup list, backup create, export (and the library's backup workflow against the emulator)
+
+fn require_redis_check_rdb() {
+    let found = Command::new("redis-check-rdb")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    assert!(
+        found,
+        "redis-check-rdb is not on PATH: run scripts/install-test-deps (Debian package redis-tools)"
+    );
+}
+
+fn check_rdb(path: &Path) {
+    let out = Command::new("redis-check-rdb")
+        .arg(path)
+        .output()
+        .expect("redis-check-rdb runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "redis-check-rdb {path:?}: {report}");
+    assert!(report.contains("RDB looks OK"), "{report}");
+}
+
+fn actions_sent(emu: &RunningEmulator) -> Vec<String> {
+    emu.request_log()
+        .into_iter()
+        .filter_map(|e| e.action)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_list_prints_a_table_or_the_api_json() {
+    let emu = emulator().await;
+    let r = Run::against(
+        &emu,
+        &[
+            "backup",
+            "list",
+            "--instance-id",
+            INSTANCE,
+            "--output",
+            "json",
+        ],
+    )
+    .output();
+    r.expect_code(0);
+    let v = r.json();
+    assert_eq!(v["TotalCount"], 1, "{v}");
+    let set = v["BackupSet"].as_array().expect("BackupSet");
+    assert_eq!(set[0]["BackupId"], BACKUP);
+    for key in ["StartTime", "EndTime", "BackupType", "Status", "InstanceId"] {
+        assert!(set[0].get(key).is_some(), "{key} missing: {v}");
+    }
+    assert!(v["RequestId"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(r.stdout.starts_with("{\n    \""), "{}", r.stdout);
+
+    // Table by default.
+    let r = Run::against(
+        &emu,
+        &["backup", "list", "--instance-id", INSTANCE, "--limit", "10"],
+    )
+    .output();
+    r.expect_code(0);
+    let header = r.stdout.lines().nth(1).unwrap_or_default();
+    let columns: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(
+        columns,
+        [
+            "BackupId",
+            "StartTime",
+            "EndTime",
+            "Status",
+            "Size",
+            "Type",
+            "Remark"
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("Backups of instance {INSTANCE}: 1 of 1")),
+        "{}",
+        r.stdout
+    );
+    let row = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(BACKUP))
+        .unwrap_or_else(|| panic!("no row for the backup: {}", r.stdout));
+    assert!(row.contains("complete (2)"), "{row}");
+
+    // Filters reach the API: nothing in progress.
+    let r = Run::against(
+        &emu,
+        &[
+            "backup",
+            "list",
+            "--instance-id",
+            INSTANCE,
+            "--status",
+            "in-progress",
+            "--begin-time",
+            "2000-01-01",
+            "--end-time",
+            "2000-01-20 10:00:00",
+        ],
+    )
+    .output();
+    r.expect_code(0);
+    assert!(r.stdout.contains("No backups of instance"), "{}", r.stdout);
+
+    // Bad values are usage errors naming what is accepted; nothing is sent.
+    emu.clear_request_log();
+    let bad: [(&[&str], &str); 4] = [
+        (
+            &["--status", "done"],
+            "accepted: 1 (or in-progress), 2 (or complete)",
+        ),
+        (&["--begin-time", "yesterday"], "YYYY-MM-DD hh:mm:ss"),
+        (&["--end-time", "2024-13-01"], "out of range"),
+        (&["--limit", "101"], "1..=100"),
+    ];
+    for (args, hint) in bad {
+        let mut all = vec!["backup", "list", "--instance-id", INSTANCE];
+        all.extend_from_slice(args);
+        let r = Run::against(&emu, &all).output();
+        r.expect_code(2);
+        assert!(r.stderr.contains(hint), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+    }
+    assert!(emu.request_log().is_empty(), "{:?}", actions_sent(&emu));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_create_waits_for_the_task_and_names_the_backup() {
+    let emu = emulator_with(|b| b.backup_task_duration(Duration::from_millis(800))).await;
+    let r = Run::against(
+        &emu,
+        &[
+            "backup",
+            "create",
+            "--instance-id",
+            INSTANCE,
+            "--remark",
+            "cli test",
+            "--wait",
+            "--poll-interval",
+            "0.1",
+            "--output",
+            "json",
+        ],
+    )
+    .output();
+    r.expect_code(0);
+    let v = r.json();
+    assert_eq!(v["Status"], "succeed", "{v}");
+    assert_eq!(v["InstanceId"], INSTANCE);
+    assert_eq!(v["Remark"], "cli test");
+    let task_id = v["TaskId"].as_i64().expect("TaskId");
+    let task = emu.task(task_id).expect("the emulator knows the task");
+    assert_eq!(task.status, "succeed");
+    assert_eq!(v["BackupId"], task.backup_id.as_str(), "{v}");
+    assert_eq!(v["Backup"]["Remark"], "cli test");
+    for status in ["preparing", "running", "succeed"] {
+        let line = format!("task {task_id}: {status}");
+        assert!(r.stderr.contains(&line), "{line}: {}", r.stderr);
+    }
+    // Each status once: lines only on a change.
+    assert_eq!(r.stderr.matches(": running").count(), 1, "{}", r.stderr);
+
+    // The new backup is listed with its remark.
+    let r = Run::against(
+        &emu,
+        &[
+            "backup",
+            "list",
+            "--instance-id",
+            INSTANCE,
+            "--output",
+            "json",
+        ],
+    )
+    .output();
+    r.expect_code(0);
+    let v = r.json();
+    let listed = v["BackupSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["BackupId"] == task.backup_id.as_str())
+        .cloned()
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(listed["Remark"], "cli test");
+    assert_eq!(listed["BackupType"], "0");
+
+    // Without --wait: the task id at once (table by default, the API's JSON on request).
+    let r = Run::against(&emu, &["backup", "create", "--instance-id", INSTANCE]).output();
+    r.expect_code(0);
+    assert!(r.stdout.contains("TaskId"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("describe-task-info --task-id"),
+        "{}",
+        r.stderr
+    );
+    let r = Run::against(
+        &emu,
+        &[
+            "backup",
+            "create",
+            "--instance-id",
+            INSTANCE,
+            "--storage-days",
+            "3",
+            "--output",
+            "json",
+        ],
+    )
+    .output();
+    r.expect_code(0);
+    let v = r.json();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(keys, ["TaskId", "RequestId"], "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_makes_downloads_and_verifies_a_new_backup() {
+    require_redis_check_rdb();
+    let emu = emulator_with(|b| b.backup_task_duration(Duration::from_millis(300))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export");
+    let r = Run::against(
+        &emu,
+        &[
+            "export",
+            "--instance-id",
+            INSTANCE,
+            "--out",
+            out.to_str().unwrap(),
+            "--poll-interval",
+            "0.1",
+            "--output",
+            "json",
+        ],
+    )
+    .output();
+    r.expect_code(0).no_signature(true);
+    let v = r.json();
+    let task_id = v["TaskId"].as_i64().expect("TaskId");
+    let backup_id = v["BackupId"].as_str().expect("BackupId").to_owned();
+    let task = emu.task(task_id).expect("task");
+    assert_eq!(task.backup_id, backup_id);
+    assert_ne!(backup_id, BACKUP);
+    assert!(
+        v["Remark"].as_str().unwrap().starts_with("tcredis export "),
+        "{v}"
+    );
+    assert_eq!(v["Download"]["Failed"], 0, "{v}");
+    assert_eq!(v["Backup"]["Remark"], v["Remark"]);
+    let originals = emu.backup_file_paths(INSTANCE, &backup_id);
+    assert!(!originals.is_empty());
+    assert_eq!(v["Download"]["Downloaded"], originals.len());
+    assert_eq!(
+        names_in(&out).len(),
+        originals.len(),
+        "{:?}",
+        names_in(&out)
+    );
+    for original in &originals {
+        let name = original.file_name().unwrap();
+        let got = out.join(name);
+        assert!(
+            std::fs::read(&got).unwrap() == std::fs::read(original).unwrap(),
+            "{name:?} differs"
+        );
+        check_rdb(&got);
+    }
+    assert!(
+        r.stderr.contains(&format!("task {task_id}: succeed")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("backup {backup_id} found")),
+        "{}",
+        r.stderr
+    );
+    // The order of the calls.
+    let actions = actions_sent(&emu);
+    let first = |a: &str| actions.iter().position(|x| x == a).unwrap();
+    assert!(first("DescribeInstanceBackups") < first("ManualBackupInstance"));
+    assert!(first("ManualBackupInstance") < first("DescribeTaskInfo"));
+    assert!(first("DescribeTaskInfo") < first("DescribeBackupUrl"));
+
+    // Again into the same folder, with the table summary: a second, new backup.
+    let r = Run::against(
+        &emu,
+        &[
+            "export",
+            "--instance-id",
+            INSTANCE,
+            "--out",
+            out.to_str().unwrap(),
+            "--remark",
+            "second",
+            "--poll-interval",
+            "0.1",
+        ],
+    )
+    .output();
+    r.expect_code(0).no_signature(true);
+    assert!(
+        r.stdout
+            .starts_with(&format!("Exported instance {INSTANCE}: task ")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("(remark \"second\")"), "{}", r.stdout);
+    assert!(r.stdout.contains("0 failed"), "{}", r.stdout);
+    assert!(!r.stdout.contains(&backup_id), "{}", r.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_and_create_of_an_unknown_instance_fail_and_write_nothing() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec![
+            "export",
+            "--instance-id",
+            "crs-nope",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec!["backup", "create", "--instance-id", "crs-nope", "--wait"],
+        vec!["backup", "create", "--instance-id", "crs-nope"],
+        vec!["backup", "list", "--instance-id", "crs-nope"],
+    ] {
+        let r = Run::against(&emu, &args).output();
+        r.expect_code(1);
+        for part in [
+            "ResourceNotFound.InstanceNotExists",
+            "Message:",
+            "RequestId:",
+            "crs-nope",
+        ] {
+            assert!(r.stderr.contains(part), "{args:?} {part}: {}", r.stderr);
+        }
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        assert!(!out.exists(), "{args:?} wrote {out:?}");
+    }
+    assert!(
+        !actions_sent(&emu).iter().any(|a| a == "DescribeTaskInfo"),
+        "{:?}",
+        actions_sent(&emu)
+    );
+
+    // An unusable --out: exit 6 before any backup is started.
+    emu.clear_request_log();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let r = Run::against(
+        &emu,
+        &[
+            "export",
+            "--instance-id",
+            INSTANCE,
+            "--out",
+            file.join("sub").to_str().unwrap(),
+        ],
+    )
+    .output();
+    r.expect_code(6);
+    assert!(r.stderr.contains("not a folder"), "{}", r.stderr);
+    assert!(emu.request_log().is_empty(), "{:?}", actions_sent(&emu));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_longer_than_the_timeout_exits_7_naming_the_task() {
+    let emu = emulator_with(|b| b.backup_task_duration(Duration::from_secs(120))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["backup", "create", "--instance-id", INSTANCE, "--wait"],
+        vec![
+            "export",
+            "--instance-id",
+            INSTANCE,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let began = Instant::now();
+        let mut all = args.clone();
+        all.extend(["--timeout", "0.6", "--poll-interval", "0.1"]);
+        let r = Run::against(&emu, &all).output();
+        let took = began.elapsed();
+        r.expect_code(7);
+        assert!(took < Duration::from_secs(10), "{args:?} took {took:?}");
+        let task_id = emu
+            .request_log()
+            .iter()
+            .filter(|e| e.action.as_deref() == Some("DescribeTaskInfo"))
+            .count();
+        assert!(task_id > 0);
+        assert!(
+            r.stderr
+                .contains("did not finish within the timeout of 0.6 s")
+                && r.stderr.contains("describe-task-info --task-id ")
+                && r.stderr.contains("last status "),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!out.exists(), "{args:?} wrote {out:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_library_waits_for_an_emulator_task_and_exports() {
+    use std::sync::{Arc, Mutex};
+    use tencentcloud_redis::export::{export_backup, wait_for_task, ExportOptions, WaitOptions};
+    use tencentcloud_redis::{Client, Credentials, Endpoint, ManualBackupInstanceRequest};
+
+    let emu = emulator_with(|b| b.backup_task_duration(Duration::from_millis(600))).await;
+    let client = Client::builder()
+        .region(emu.region())
+        .endpoint(Endpoint::Url(emu.endpoint().to_owned()))
+        .credentials(Credentials::new(emu.secret_id(), emu.secret_key()))
+        .build()
+        .unwrap();
+    let started = client
+        .send(ManualBackupInstanceRequest::new(INSTANCE).remark("lib"))
+        .await
+        .unwrap();
+    let task_id = started.task_id.expect("TaskId");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let options = WaitOptions::new()
+        .poll_interval(Duration::from_millis(50))
+        .max_poll_interval(Duration::from_millis(100))
+        .on_status(move |p| {
+            if p.changed {
+                s.lock()
+                    .unwrap()
+                    .push(p.status.map(|s| s.as_str().to_owned()));
+            }
+        });
+    let began = Instant::now();
+    let outcome = wait_for_task(&client, task_id, options).await.unwrap();
+    assert!(
+        began.elapsed() >= Duration::from_millis(450),
+        "{:?}",
+        began.elapsed()
+    );
+    assert_eq!(outcome.response.instance_id.as_deref(), Some(INSTANCE));
+    let seen: Vec<String> = seen.lock().unwrap().iter().flatten().cloned().collect();
+    assert_eq!(seen, ["preparing", "running", "succeed"]);
+
+    // A tiny timeout against the same kind of task: TimedOut with the task id.
+    let started = client
+        .send(ManualBackupInstanceRequest::new(INSTANCE))
+        .await
+        .unwrap();
+    let id = started.task_id.unwrap();
+    let err = wait_for_task(
+        &client,
+        id,
+        WaitOptions::new().timeout(Duration::from_millis(100)),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.task_id(), id);
+    assert!(
+        err.to_string()
+            .contains(&format!("task {id} did not finish")),
+        "{err}"
+    );
+
+    // export_backup end to end.
+    let dir = tempfile::tempdir().unwrap();
+    let summary = export_backup(
+        &client,
+        INSTANCE,
+        dir.path(),
+        ExportOptions::new().wait(WaitOptions::new().poll_interval(Duration::from_millis(50))),
+    )
+    .await
+    .unwrap();
+    assert!(summary.download.is_success());
+    assert_eq!(
+        emu.task(summary.task_id).unwrap().backup_id,
+        summary.backup_id
+    );
+    assert_eq!(
+        summary.download.files.len(),
+        emu.backup_file_paths(INSTANCE, &summary.backup_id).len()
     );
 }
