@@ -278,9 +278,11 @@ fn describe_instance_backups(call: &Call<'_>, body: Value) -> Result<Value, ApiE
         match s {
             1 => want_in_progress = true,
             2 => want_complete = true,
-            other => return Err(invalid_value(format!(
+            other => {
+                return Err(invalid_value(format!(
                 "The parameter `Status.{i}` must be 1 (in progress) or 2 (complete), got {other}."
-            ))),
+            )))
+            }
         }
     }
     let in_region = call.region == shared.region;

@@ -30,6 +30,8 @@ async fn prints_the_start_line_and_serves() {
             "30000",
             "--url-ttl",
             "60",
+            "--backup-task-ms",
+            "0",
             "--no-rate-limit",
             "--fault-seed",
             "5",
@@ -75,6 +77,39 @@ async fn prints_the_start_line_and_serves() {
         common::error_code(&v).as_deref(),
         Some("AuthFailure.InvalidAuthorization")
     );
+    // A manual backup with --backup-task-ms 0 completes as soon as its files are written.
+    let client = tencentcloud_transport::Client::builder()
+        .region("ap-shanghai")
+        .endpoint(tencentcloud_transport::Endpoint::Url(endpoint.to_owned()))
+        .credentials(tencentcloud_transport::Credentials::new(
+            "AKIDbin", "bin-key",
+        ))
+        .build()
+        .expect("client");
+    let started = std::time::Instant::now();
+    let task_id = client
+        .send(tencentcloud_redis::ManualBackupInstanceRequest::new(
+            "crs-dump",
+        ))
+        .await
+        .expect("ManualBackupInstance")
+        .task_id
+        .expect("TaskId");
+    loop {
+        let info = client
+            .send(tencentcloud_redis::DescribeTaskInfoRequest::new(task_id))
+            .await
+            .expect("DescribeTaskInfo");
+        if info.status == Some(tencentcloud_redis::types::TaskStatus::Succeed) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            info.status
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let files = std::fs::read_dir(
         dir.path()
             .join("data/crs-4y9t57vt/678362566696298532848117"),
@@ -94,6 +129,7 @@ fn bad_flags_exit_2_with_a_message() {
         vec!["--fault-5xx", "2"],
         vec!["--url-ttl"],
         vec!["--backup", "no-colons"],
+        vec!["--backup-task-ms", "soon"],
     ] {
         let out = Command::new(BIN).args(&args).output().expect("runs");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -103,5 +139,7 @@ fn bad_flags_exit_2_with_a_message() {
     }
     let out = Command::new(BIN).arg("--help").output().expect("runs");
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--fault-cut-after"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--fault-cut-after"));
+    assert!(help.contains("--backup-task-ms"));
 }

@@ -22,6 +22,8 @@ Options:
   --secret-key KEY          accepted SecretKey (default: random)
   --token TOKEN             require this session token (X-TC-Token)
   --url-ttl SECONDS         validity of download URLs (default 21600, six hours)
+  --backup-task-ms MS       how long a manual backup's task takes at least
+                            (ManualBackupInstance; default 1000, 0 = as soon as written)
   --demo-files N            number of demo shard files (default 5)
   --demo-file-size BYTES    size of every demo file (default: the doc example's sizes)
   --no-demo                 generate no demo data
@@ -86,6 +88,10 @@ fn parse_args(args: Vec<String>) -> Result<EmulatorBuilder, String> {
             "--url-ttl" => {
                 let v = value(&flag)?;
                 builder = builder.url_ttl(Duration::from_secs(num(&flag, &v)?));
+            }
+            "--backup-task-ms" => {
+                let v = value(&flag)?;
+                builder = builder.backup_task_duration(Duration::from_millis(num(&flag, &v)?));
             }
             "--demo-files" => demo_files = Some(num(&flag, &value(&flag)?)?),
             "--demo-file-size" => demo_size = Some(num(&flag, &value(&flag)?)?),
