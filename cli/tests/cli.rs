@@ -1479,3 +1479,99 @@ async fn the_library_waits_for_an_emulator_task_and_exports() {
         emu.backup_file_paths(INSTANCE, &summary.backup_id).len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_backup_task_exits_1_with_its_message() {
+    let emu = emulator_with(|b| b.backup_task_duration(Duration::from_millis(200))).await;
+    // Files too small for the data set: the emulator's backup task fails.
+    assert!(emu.set_backup_file_sizes(INSTANCE, vec![100]));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["backup", "create", "--instance-id", INSTANCE, "--wait"],
+        vec![
+            "export",
+            "--instance-id",
+            INSTANCE,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--poll-interval", "0.1"]);
+        let r = Run::against(&emu, &all).output();
+        r.expect_code(1);
+        for part in ["failed", "Status: failed", "TaskMessage: ", "RequestId: "] {
+            assert!(r.stderr.contains(part), "{args:?} {part}: {}", r.stderr);
+        }
+        assert!(!r.stderr.contains("TaskMessage: (none)"), "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert!(!out.exists(), "{args:?} wrote {out:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_backup_and_export_arguments_are_usage_errors() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["backup"], "Usage"),
+        (
+            &[
+                "backup",
+                "create",
+                "--instance-id",
+                INSTANCE,
+                "--wait",
+                "--timeout",
+                "0",
+            ],
+            "out of range",
+        ),
+        (
+            &[
+                "export",
+                "--instance-id",
+                INSTANCE,
+                "--out",
+                out,
+                "--timeout",
+                "soon",
+            ],
+            "not a number of seconds",
+        ),
+        (
+            &[
+                "export",
+                "--instance-id",
+                INSTANCE,
+                "--out",
+                out,
+                "--poll-interval",
+                "NaN",
+            ],
+            "out of range",
+        ),
+        (
+            &[
+                "backup",
+                "create",
+                "--instance-id",
+                INSTANCE,
+                "--storage-days",
+                "5000",
+            ],
+            "0..=1825",
+        ),
+        (&["export", "--instance-id", INSTANCE], "--out <DIR>"),
+    ];
+    for (args, hint) in cases {
+        let r = Run::against(&emu, args).output();
+        r.expect_code(2);
+        assert!(r.stderr.contains(hint), "{args:?}: {}", r.stderr);
+    }
+    assert!(emu.request_log().is_empty(), "{:?}", actions_sent(&emu));
+    assert!(!Path::new(out).exists());
+}
