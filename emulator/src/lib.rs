@@ -4,6 +4,11 @@
 //! AWS users, for this API: run the project's client, the CLI or the official SDKs against it
 //! with no cloud account.
 //!
+//! It implements the backup workflow: `DescribeBackupUrl`, `DescribeInstanceBackups`,
+//! `ManualBackupInstance`, `DescribeTaskInfo`, `DescribeBackupDownloadRestriction` and
+//! `ModifyBackupDownloadRestriction`. Any other action of the schema passes every check below
+//! and then answers `UnsupportedOperation`.
+//!
 //! # Starting it from a test
 //!
 //! ```no_run
@@ -13,6 +18,7 @@
 //!
 //! let emulator = Emulator::builder()
 //!     .url_ttl(Duration::from_secs(60))
+//!     .backup_task_duration(Duration::ZERO)
 //!     .faults(Faults::none().seed(7).internal_error(0.1))
 //!     .start()
 //!     .await?;
@@ -69,15 +75,23 @@
 //!    `InvalidParameterValue` (value outside a documented enum, or an integer out of range).
 //!    Messages name the parameter path the way the API does, e.g. `LimitVpc.0.Region`, and
 //!    what is accepted. `null` counts as absent.
-//! 10. The action.
+//! 10. The action (below); `UnsupportedOperation` for one the emulator does not implement.
+//!
+//! Times in requests and answers are `YYYY-MM-DD hh:mm:ss` in UTC (the docs do not say which
+//! time zone the real service uses; the emulator chose UTC). Instances live in the emulator's region
+//! (`ap-guangzhou` by default): asked for in another region, an instance does not exist.
 //!
 //! # DescribeBackupUrl
 //!
 //! - Instances live in the emulator's region (`ap-guangzhou` by default): an unknown
 //!   instance, or a known one asked for in another region → `ResourceNotFound.InstanceNotExists`;
 //!   an unknown backup of a known instance → `InvalidParameterValue.BackupNotExists`.
-//! - No `LimitType` means the account's "user-defined configuration", which in the emulator is
-//!   `NoLimit`.
+//! - A backup that is still being made (a manual backup whose task has not succeeded) or whose
+//!   task failed → `ResourceUnavailable.BackupStatusInvalid`.
+//! - No `LimitType` means the account's "user-defined configuration": the restriction stored
+//!   by `ModifyBackupDownloadRestriction` for the caller's SecretId in the request's region
+//!   (`NoLimit` until one is stored); the request's own `LimitVpc`/`LimitIp` are then ignored.
+//!   An explicit `LimitType` overrides the stored one.
 //! - `LimitType=Customize` with neither a `LimitVpc` nor a `LimitIp` entry →
 //!   `InvalidParameterValue` (the docs say one of them "is required if LimitType is
 //!   Customize"; the real service's answer is not documented, so the emulator chose the
@@ -85,6 +99,67 @@
 //! - The answer has one `BackupInfos` entry per RDB file with its real size, and the
 //!   deprecated `DownloadUrl`, `InnerDownloadUrl` and `Filenames` lists filled in the same
 //!   order, as the doc example shows.
+//!
+//! # DescribeInstanceBackups
+//!
+//! - Lists the backups of every instance in the region, or of `InstanceId` only; an unknown
+//!   `InstanceId` (or one asked for in another region) → `ResourceNotFound.InstanceNotExists`
+//!   rather than an empty list. Without `InstanceId`, another region has an empty list.
+//! - Newest first by `StartTime`; backups that started in the same second, the most recently
+//!   registered first. `TotalCount` counts every match; `Offset` (0 by default, any
+//!   non-negative number, not necessarily a multiple of `Limit`) and `Limit` (20 when omitted
+//!   or 0, at most 100) select the page. `Limit` above 100 or negative, or a negative
+//!   `Offset` → `InvalidParameterValue`.
+//! - `Status`: `1` in progress, `2` complete; omitted means `[2]`. Any other value →
+//!   `InvalidParameterValue`. A backup whose task failed is never listed.
+//! - `BeginTime` and `EndTime` bound `StartTime`, both ends included. A time not shaped
+//!   `YYYY-MM-DD hh:mm:ss` or not a real date, `BeginTime` after `EndTime`, or a range of
+//!   more than 30 days → `InvalidParameterValue`.
+//! - `InstanceName` matches instance names containing it, ignoring case. An instance's name
+//!   is its ID unless set with [`RunningEmulator::set_instance_name`].
+//! - Each entry: `BackupId`, `InstanceId`, `InstanceName`, `Region`, `StartTime`, `EndTime`
+//!   (omitted while in progress), `ExpireTime` (`StartTime` plus the storage days; the
+//!   emulator never deletes or expires a backup), `Status` 1 or 2, `BackupType` (`0` manual,
+//!   `1` for the demo backup and backups registered from files, which count as automatic
+//!   ones taken when they were registered, kept seven days), `Remark`, `BackupSize` (the sum
+//!   of the file sizes), `FileType` (`RDB-Redis 5.0` for files the emulator writes, `RDB` for
+//!   registered ones), `Locked` 0, `FullBackup` 0, `Encrypted` false. `InstanceType`, an
+//!   internal field, is omitted.
+//!
+//! # ManualBackupInstance and DescribeTaskInfo
+//!
+//! - `ManualBackupInstance` of an unknown instance → `ResourceNotFound.InstanceNotExists`;
+//!   `StorageDays` outside 0..=1825 → `InvalidParameterValue` (7 when omitted; 0 gives an
+//!   `ExpireTime` equal to the `StartTime`). Backups of one instance may run at the same time.
+//! - It answers at once with a `TaskId` (counting up from 100001) and registers a new backup
+//!   with a fresh 24-digit `BackupId`, `BackupType` 0 and the `Remark`. Its files are real
+//!   RDB files written by [`rdb::write_snapshot_file`] in the background into
+//!   `DATA/INSTANCE/BACKUP/`: a snapshot of the instance's data set, stamped with the task's
+//!   start time. The demo instance's data set is the demo's shards (same count and sizes as
+//!   the demo backup, same keys, a new `ctime`); any other instance has one shard of
+//!   [`DEFAULT_SNAPSHOT_SIZE`] bytes; [`RunningEmulator::set_backup_file_sizes`] changes that.
+//! - The task is `preparing` for the first quarter of [`EmulatorBuilder::backup_task_duration`]
+//!   (one second by default; `--backup-task-ms` for the binary), then `running` until that
+//!   duration has passed and the files are written, then `succeed`; if writing fails it is
+//!   `failed` with the reason in `TaskMessage` (which is empty otherwise). Until it succeeds,
+//!   the backup is listed only when `Status` asks for 1, and `DescribeBackupUrl` refuses it;
+//!   afterwards it is an ordinary complete backup whose `EndTime` is when the task ended.
+//!   The emulator never answers `error`.
+//! - `DescribeTaskInfo`: `Status`, `StartTime`, `TaskType` (`Back up Instance`),
+//!   `InstanceId`, `TaskMessage`. An unknown `TaskId` (or one asked for in another region) →
+//!   `InvalidParameterValue.TaskNotExists`: the real service's code is not documented, this is
+//!   the emulator's choice. [`RunningEmulator::task`] reports the same, with the backup's ID.
+//!
+//! # Download restrictions
+//!
+//! `ModifyBackupDownloadRestriction` stores a restriction per SecretId (the emulator's idea of
+//! an account) and region; `DescribeBackupDownloadRestriction` reads it back (`NoLimit`, both
+//! comparison symbols `In`, empty lists until one is stored), and so does
+//! [`RunningEmulator::download_restriction`]. `Customize` without a `LimitVpc` or `LimitIp`
+//! entry → `InvalidParameterValue`, as for `DescribeBackupUrl`, and nothing is stored. The
+//! comparison symbols default to `In`; `LimitVpc` and `LimitIp` are kept only with
+//! `Customize` (with another `LimitType` they are dropped). The stored restriction applies to
+//! `DescribeBackupUrl` calls that omit `LimitType`, with the URL rules below.
 //!
 //! # Download URLs
 //!
@@ -147,7 +222,9 @@
 //! [`EmulatorBuilder::data_dir`] is given), and every one passes `redis-check-rdb`. Sizes can
 //! be set up to gigabytes; generation streams. A backup can also be registered from existing
 //! files such as a `dump.rdb` ([`EmulatorBuilder::backup_from_files`],
-//! [`RunningEmulator::register_backup`]); those are served in place.
+//! [`RunningEmulator::register_backup`]); those are served in place. Manual backups add
+//! files to the data folder (see above). For tests of the listing,
+//! [`RunningEmulator::set_backup_start_time`] moves a backup in time.
 
 #![deny(missing_docs)]
 
@@ -659,12 +736,14 @@ impl RunningEmulator {
         &self.data_dir
     }
 
-    /// Every instance and its backups.
+    /// Every instance and its complete backups (a manual backup appears once its task has
+    /// succeeded).
     pub fn instances(&self) -> Vec<InstanceSummary> {
         self.shared.store.summary()
     }
 
-    /// The paths of a backup's files, in order (for tests that compare downloads).
+    /// The paths of a complete backup's files, in order (for tests that compare downloads);
+    /// empty for an unknown backup or one still in progress.
     pub fn backup_file_paths(&self, instance_id: &str, backup_id: &str) -> Vec<PathBuf> {
         match self.shared.store.lookup(instance_id, backup_id) {
             store::Lookup::Found(files) => files.iter().map(|f| f.path.clone()).collect(),

@@ -503,9 +503,11 @@ impl Store {
         };
         match outcome {
             Ok(files) => {
+                // Only into the backup this task makes (not one registered over it since).
                 if let Some(backup) = map
                     .get_mut(&task.instance_id)
                     .and_then(|i| i.backups.get_mut(&task.backup_id))
+                    .filter(|b| b.task.as_ref().is_some_and(|t| std::ptr::eq(&**t, task)))
                 {
                     backup.files = files;
                 }

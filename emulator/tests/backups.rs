@@ -749,3 +749,139 @@ async fn download_restriction_is_stored_read_and_applied() {
         "NoLimit"
     );
 }
+
+/// A signed call of `action` with a raw JSON body.
+async fn raw(emu: &RunningEmulator, action: &str, body: serde_json::Value) -> serde_json::Value {
+    let mut call = Call::new(emu, &body);
+    call.action = action.to_owned();
+    let (status, v) = call.send(emu).await;
+    assert_eq!(status, 200, "{v}");
+    assert_request_id(&v);
+    v
+}
+
+#[tokio::test]
+async fn schema_validation_and_random_bodies_on_the_wire() {
+    use serde_json::json;
+    let emu = small_builder()
+        .rate_limit(false)
+        .backup_task_duration(Duration::ZERO)
+        .start()
+        .await
+        .expect("start");
+    for (action, body, code) in [
+        ("DescribeTaskInfo", json!({}), "MissingParameter"),
+        (
+            "DescribeTaskInfo",
+            json!({"TaskId": "7"}),
+            "InvalidParameter",
+        ),
+        (
+            "ManualBackupInstance",
+            json!({"Remark": "x"}),
+            "MissingParameter",
+        ),
+        (
+            "ManualBackupInstance",
+            json!({"InstanceId": INSTANCE, "StorageDays": "7"}),
+            "InvalidParameter",
+        ),
+        (
+            "DescribeInstanceBackups",
+            json!({"Status": ["2"]}),
+            "InvalidParameter",
+        ),
+        (
+            "DescribeInstanceBackups",
+            json!({"Limit": 10, "Page": 2}),
+            "UnknownParameter",
+        ),
+        (
+            "ModifyBackupDownloadRestriction",
+            json!({"LimitType": "Everyone"}),
+            "InvalidParameterValue",
+        ),
+        (
+            "ModifyBackupDownloadRestriction",
+            json!({"LimitType": "Customize", "LimitVpc": [{"Region": "ap-guangzhou"}]}),
+            "MissingParameter",
+        ),
+        (
+            "DescribeBackupDownloadRestriction",
+            json!({"LimitType": "NoLimit"}),
+            "UnknownParameter",
+        ),
+    ] {
+        let v = raw(&emu, action, body.clone()).await;
+        assert_eq!(
+            error_code(&v).as_deref(),
+            Some(code),
+            "{action} {body}: {v}"
+        );
+    }
+
+    // Random bodies built from the actions' own member names never break the emulator: every
+    // answer is an envelope, a success or an error.
+    let names = [
+        "InstanceId",
+        "Limit",
+        "Offset",
+        "Status",
+        "BeginTime",
+        "EndTime",
+        "InstanceName",
+        "TaskId",
+        "Remark",
+        "StorageDays",
+        "LimitType",
+        "LimitIp",
+        "LimitVpc",
+        "IpComparisonSymbol",
+        "VpcComparisonSymbol",
+    ];
+    let values = [
+        json!(null),
+        json!(-1),
+        json!(0),
+        json!(100_001),
+        json!(i64::MAX),
+        json!(i64::MIN),
+        json!(1e300),
+        json!(""),
+        json!(INSTANCE),
+        json!("../.."),
+        json!("2020-01-01 00:00:00"),
+        json!("9999-12-31 23:59:59"),
+        json!("Customize"),
+        json!("NotIn"),
+        json!([1, 2, -1]),
+        json!(["127.0.0.1"]),
+        json!([{"Region": "ap-guangzhou", "VpcList": ["vpc-1"]}]),
+        json!({"x": 1}),
+    ];
+    let actions = [
+        "DescribeInstanceBackups",
+        "ManualBackupInstance",
+        "DescribeTaskInfo",
+        "DescribeBackupDownloadRestriction",
+        "ModifyBackupDownloadRestriction",
+        "DescribeBackupUrl",
+    ];
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut successes = 0;
+    for _ in 0..300 {
+        let mut body = serde_json::Map::new();
+        for _ in 0..rng.usize(..4) {
+            body.insert(
+                names[rng.usize(..names.len())].to_owned(),
+                values[rng.usize(..values.len())].clone(),
+            );
+        }
+        let action = actions[rng.usize(..actions.len())];
+        let v = raw(&emu, action, serde_json::Value::Object(body)).await;
+        if error_code(&v).is_none() {
+            successes += 1;
+        }
+    }
+    assert!(successes > 10, "some random calls succeed: {successes}");
+}
