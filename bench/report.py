@@ -197,7 +197,10 @@ def main():
           "after one warm-up call. CPU is the client process's user+sys time over the timed loop "
           "(getrusage), so the emulator's own CPU is not counted. *floor*: a bare reqwest loop "
           "posting requests signed before the loop with the transport's `sign::Signer` (no JSON "
-          "work while timed). *current*/*multi*: tokio current-thread or multi-thread runtime."
+          "work while timed). *current-thread*: tokio's current-thread runtime; *multi-thread*: the "
+          "multi-thread runtime with the loop in `block_on` on the main thread, as in a "
+          "`#[tokio::main]` function; *spawned task*: the loop in a task on a worker thread, as in "
+          "a server's request handler."
           % meta.get("calls", 0))
         w("")
         w("| client | CPU µs/call | user µs | sys µs | CPU range µs | wall µs/call | wall range µs | runs |")
@@ -207,9 +210,12 @@ def main():
             "client-multi": "this client (tokio multi-thread)",
             "floor-current": "floor: bare reqwest, pre-signed (current-thread)",
             "floor-multi": "floor: bare reqwest, pre-signed (multi-thread)",
+            "client-multi-spawned": "this client (multi-thread, loop in a spawned task)",
+            "floor-multi-spawned": "floor: bare reqwest, pre-signed (multi-thread, spawned task)",
             "python-sdk": "official Python SDK (keepAlive=True)",
         }
-        for variant in ["client-current", "floor-current", "client-multi", "floor-multi", "python-sdk"]:
+        for variant in ["client-current", "floor-current", "client-multi", "floor-multi",
+                        "client-multi-spawned", "floor-multi-spawned", "python-sdk"]:
             xs = by_variant.get(variant)
             if not xs:
                 continue
@@ -307,6 +313,42 @@ def main():
         for r in sorted(crit, key=lambda r: r["id"]):
             w("| `%s` | %s | %s–%s |" % (r["id"], dur(r["median_ns"]), dur(r["lo_ns"]), dur(r["hi_ns"])))
         w("")
+
+    prof = [r for r in rows if r["section"] == "profile"]
+    if prof:
+        w("## Profiles")
+        w("")
+    for r in prof:
+        if r["tool"] == "callgrind":
+            ir, n = r["ir"], r["calls"]
+            call = ir.get("call")
+            w("**This client, per call** (callgrind, %d calls of `tc-bench calls --mode client`, "
+              "inclusive instruction counts per call; under valgrind SHA-256 runs without the CPU's "
+              "SHA extensions, so signing is over-represented here):" % n)
+            w("")
+            w("| function (inclusive) | instructions per call | share of `Client::send` |")
+            w("|---|---|---|")
+            labels = [
+                ("call", "`Client::send` (the whole call)"),
+                ("decode", "`envelope::decode_with_request_id` (response decoding)"),
+                ("parse_value", "… of which parsing the body into a `serde_json::Value`"),
+                ("reqwest", "`reqwest::Client::execute_request` (building and sending)"),
+                ("url_parse", "`url::ParseOptions::parse` (URL parsing inside reqwest, redirects)"),
+                ("sign", "`sign::Signer::authorization` (signing)"),
+            ]
+            for key, label in labels:
+                if key in ir:
+                    w("| %s | %.0f | %s |" % (label, ir[key] / n,
+                                              ("%.0f%%" % (100.0 * ir[key] / call)) if call else "n/a"))
+            w("")
+        elif r["tool"] == "perf":
+            w("**%s** (perf, self time, top symbols of the `tcredis` process):" % r["what"])
+            w("")
+            w("| share of samples | where | symbol |")
+            w("|---|---|---|")
+            for t in r["top"]:
+                w("| %.1f%% | %s | `%s` |" % (t["share"], "kernel" if t["kernel"] else "user", t["symbol"]))
+            w("")
 
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
     if os.path.exists(notes):

@@ -47,6 +47,22 @@ fn codec(c: &mut Criterion) {
             )
         })
     });
+    // Not the client's path: a lower bound for decoding, deserializing the typed response
+    // straight from the bytes with no intermediate `serde_json::Value` and no envelope checks.
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(rename = "Response")]
+        response: tencentcloud_redis::DescribeBackupUrlResponse,
+    }
+    group.bench_function("decode_example_response_typed_floor", |b| {
+        b.iter(|| {
+            black_box(
+                serde_json::from_slice::<Envelope>(black_box(&body))
+                    .expect("decodes")
+                    .response,
+            )
+        })
+    });
     group.finish();
 }
 

@@ -4,7 +4,8 @@
 //! instances) from the file given with `--start` and prints one JSON line of results.
 //!
 //! ```text
-//! tc-bench calls --start FILE --mode client|floor [--runtime current|multi] [--calls N]
+//! tc-bench calls --start FILE --mode client|floor [--runtime current|multi|multi-spawned]
+//!     [--calls N]
 //!     N sequential keep-alive DescribeBackupUrl calls after one warm-up call; reports the
 //!     process's CPU time (user, sys) and wall time of the timed loop only.
 //!     client: this project's Client (rate limit and retries off).
@@ -81,19 +82,42 @@ fn run(args: &[String]) -> Result<Value, Failure> {
         "calls" => {
             let calls: u64 = number(args, "--calls", 2000)?;
             let mode = flag(args, "--mode").ok_or("--mode client|floor is required")?;
-            let runtime = match flag(args, "--runtime").unwrap_or("current") {
+            let runtime_name = flag(args, "--runtime").unwrap_or("current");
+            let runtime = match runtime_name {
                 "current" => tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()?,
-                "multi" => tokio::runtime::Builder::new_multi_thread()
+                "multi" | "multi-spawned" => tokio::runtime::Builder::new_multi_thread()
                     .enable_all()
                     .build()?,
-                other => return Err(format!("--runtime: `{other}` is not current or multi").into()),
+                other => {
+                    return Err(format!(
+                        "--runtime: `{other}` is not current, multi or multi-spawned"
+                    )
+                    .into())
+                }
             };
-            let (wall, user, sys) = match mode {
-                "client" => runtime.block_on(client_calls(&target, calls))?,
-                "floor" => runtime.block_on(floor_calls(&target, calls))?,
-                other => return Err(format!("--mode: `{other}` is not client or floor").into()),
+            if !matches!(mode, "client" | "floor") {
+                return Err(format!("--mode: `{mode}` is not client or floor").into());
+            }
+            let target = Arc::new(target);
+            let job = {
+                let (target, floor) = (target.clone(), mode == "floor");
+                async move {
+                    if floor {
+                        floor_calls(&target, calls).await
+                    } else {
+                        client_calls(&target, calls).await
+                    }
+                    .map_err(|e| e.to_string())
+                }
+            };
+            // multi: the loop runs in block_on on the main thread, as in `#[tokio::main]`;
+            // multi-spawned: it runs in a task on a worker thread, as in a server's handler.
+            let (wall, user, sys) = if runtime_name == "multi-spawned" {
+                runtime.block_on(async { tokio::spawn(job).await })??
+            } else {
+                runtime.block_on(job)?
             };
             Ok(json!({
                 "mode": mode,
