@@ -1,5 +1,6 @@
 //! The official Python SDK (tencentcloud-sdk-python-redis, from PyPI) against the emulator,
-//! through `tests/python_sdk/check_emulator.py`.
+//! through the workspace's `tests/python_sdk/check_emulator.py` (DescribeBackupUrl) and this
+//! crate's `tests/python_sdk/backup_workflow.py` (the backup workflow actions).
 //!
 //! The interpreter is `$TC_PYTHON`, by default `<repo>/.venv/bin/python`, which the README's
 //! test command creates. Missing interpreter or SDK is a failure, not a skip.
@@ -80,5 +81,69 @@ async fn official_python_sdk_talks_to_the_emulator() {
         ]
     );
     assert_eq!(log.iter().filter(|e| e.method == "HEAD").count(), 5);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn official_python_sdk_runs_the_backup_workflow() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let python = std::env::var_os("TC_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join(".venv/bin/python"));
+    assert!(
+        python.exists(),
+        "the Python interpreter {} does not exist; {HINT}",
+        python.display()
+    );
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python_sdk/backup_workflow.py");
+    let emulator = Emulator::builder()
+        .demo(tencentcloud_redis_emulator::DemoData {
+            file_sizes: vec![20_000, 30_000],
+            ..Default::default()
+        })
+        .backup_task_duration(Duration::from_millis(800))
+        .start()
+        .await
+        .expect("emulator starts");
+    let mut command = tokio::process::Command::new(&python);
+    command
+        .arg(&script)
+        .arg(emulator.start_line())
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
+        .await
+        .expect("the SDK workflow finishes within two minutes")
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HINT}", python.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(
+        output.status.code(),
+        Some(3),
+        "the official SDK is not installed for {}; {HINT}\n{stderr}",
+        python.display()
+    );
+    assert!(
+        output.status.success(),
+        "backup_workflow.py failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("all checks passed"), "{stdout}");
+    assert!(
+        stdout.contains("preparing -> running -> succeed"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("public 403, inner 200").count(),
+        2,
+        "{stdout}"
+    );
     emulator.shutdown().await;
 }
