@@ -458,7 +458,6 @@ async fn api(shared: Arc<Shared>, ctx: ConnCtx, req: Request) -> Response<Body> 
         Draw::None => {
             handle_call(
                 &shared,
-                &ctx,
                 &parts.method,
                 &parts.headers,
                 body,
@@ -493,7 +492,6 @@ async fn api(shared: Arc<Shared>, ctx: ConnCtx, req: Request) -> Response<Body> 
 
 async fn handle_call(
     shared: &Arc<Shared>,
-    _ctx: &ConnCtx,
     method: &Method,
     headers: &HeaderMap,
     body: Body,
