@@ -135,7 +135,7 @@ the backup was made and found."
         /// Output folder (created if missing; checked before the backup is started).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Remark stored with the backup (default: "tcredis export <UTC time>").
+        /// Remark stored with the backup (default: "tcredis export" and the UTC time).
         #[arg(long, value_name = "TEXT")]
         remark: Option<String>,
         /// Days the service keeps the backup (0-1825; the service's default, 7, when omitted).
