@@ -98,6 +98,11 @@ def main():
     w("| load average (1, 5, 15 min) at start | %s |" % meta.get("load_start", "n/a"))
     w("| load average at end | %s |" % meta_end.get("load_end", "n/a"))
     w("")
+    loads = [r for r in rows if r["section"] == "load"]
+    if loads:
+        w("Load average (1, 5, 15 min) when each section started: %s."
+          % "; ".join("%s %s" % (r["at"], r["load"]) for r in loads))
+        w("")
     if skipped:
         w("Sections skipped in this run (`BENCH_SKIP`): %s." % ", ".join(skipped))
         w("")
@@ -152,6 +157,9 @@ def main():
         ratio = py / ours
         w("| CPU per call: Python SDK ÷ this client | %.1fx (%.0f µs vs %.1f µs) | ≥ %.0fx | %.2f | %s |"
           % (ratio, py, ours, PY_CPU_RATIO_MIN, ratio / PY_CPU_RATIO_MIN, verdict(ratio >= PY_CPU_RATIO_MIN)))
+    if floor and py:
+        w("| (context, not a target) Python SDK ÷ the floor itself | %.1fx (%.0f µs vs %.1f µs) | | | |"
+          % (py / floor, py, floor))
     cm, fm = cpu("client-multi"), cpu("floor-multi")
     if cm and py:
         ratio = py / cm
@@ -231,7 +239,8 @@ def main():
         w("One backup file of each size served by the emulator from its data folder (in the page "
           "cache), written to a local folder. `tcredis download` (release build; streams, checks "
           "size and checksum, writes NAME.part then renames) vs `curl -sS -o` of the same public "
-          "URL (from DescribeBackupUrl). Wall time from process start to exit; peak RSS is "
+          "URL (from DescribeBackupUrl). `sync` runs before every timed run so no write-back of an "
+          "earlier run is pending. Wall time from process start to exit; peak RSS is "
           "`/usr/bin/time -f %M`.")
         w("")
         w("| file | tool | median s | throughput MiB/s (median) | range MiB/s | peak RSS MiB (median) | peak RSS max | runs |")
