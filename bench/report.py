@@ -350,6 +350,10 @@ def main():
                     w("| %s | %.0f | %s |" % (label, ir[key] / n,
                                               ("%.0f%%" % (100.0 * ir[key] / call)) if call else "n/a"))
             w("")
+        elif r["tool"] == "strace":
+            w("**%s** (strace, one run under `strace -e fsync,fdatasync -T`): the file's `fsync` "
+              "before the rename took %.2f s of the run's %.2f s." % (r["what"], r["fsync_s"], r["wall_s"]))
+            w("")
         elif r["tool"] == "perf":
             w("**%s** (perf, self time, top symbols of the `tcredis` process):" % r["what"])
             w("")

@@ -3,7 +3,7 @@
 //! loopback (rate limits off on both sides, retries off). Signing is benchmarked in
 //! `transport/benches/sign.rs`.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use tencentcloud_redis::transport::decode_response;
 use tencentcloud_redis::{
     Client, Credentials, DescribeBackupUrlRequest, Endpoint, RateLimit, RetryPolicy,
@@ -110,5 +110,22 @@ fn full_call(c: &mut Criterion) {
     server.block_on(emulator.shutdown());
 }
 
-criterion_group!(benches, codec, full_call);
+/// The CRC-64 the downloader computes over every byte it writes, per MiB.
+fn download_crc(c: &mut Criterion) {
+    let data: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut group = c.benchmark_group("download");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.bench_function("crc64_1mib", |b| {
+        b.iter(|| {
+            let mut digest = tencentcloud_redis::download::CRC64.digest();
+            digest.update(black_box(&data));
+            black_box(digest.finalize())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, codec, full_call, download_crc);
 criterion_main!(benches);
