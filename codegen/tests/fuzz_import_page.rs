@@ -1,0 +1,198 @@
+//! Fuzzing (proptest) of the doc page importer `import::page::import_page`: line-level
+//! mutations of the seed page (delete, duplicate, swap, shuffle a window, truncate) and
+//! byte/character noise in table cells. It must never panic; it either imports an action or
+//! returns an error naming the page and a line.
+//!
+//! The seed page is `../shared/seed/000_155be49153152554.txt` relative to the repository, or
+//! `$TC_SHARED_DIR/seed/...`; the test fails clearly when it is absent.
+//! Cases: `TC_FUZZ_CASES` (default 2,000); seed: `TC_FUZZ_SEED`.
+//! Seeds under `fuzz/seeds/import_page/` (whole page texts) are replayed.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+use tencentcloud_codegen::import::page::import_page;
+use tencentcloud_codegen::{load, read_schema_dir, Schema};
+
+fn config(default_cases: u32) -> ProptestConfig {
+    let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
+    ProptestConfig {
+        cases: env("TC_FUZZ_CASES").map_or(default_cases, |c| c as u32),
+        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0xd0c_9a9e)),
+        failure_persistence: None,
+        max_shrink_iters: 2048,
+        ..ProptestConfig::default()
+    }
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn seed_page() -> String {
+    let shared = std::env::var_os("TC_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"));
+    let path = shared.join("seed/000_155be49153152554.txt");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the seed page {} ({e}); set TC_SHARED_DIR to the folder holding seed/",
+            path.display()
+        )
+    })
+}
+
+fn schema() -> Schema {
+    load(&read_schema_dir(&repo().join("schema")).expect("readable")).expect("valid")
+}
+
+fn check(schema: &Schema, text: &str) {
+    match import_page("fuzz.txt", text, schema) {
+        Ok((action, facts)) => {
+            assert!(!action.name.is_empty());
+            let _ = facts.domain;
+        }
+        Err(e) => {
+            let shown = e.to_string();
+            assert!(
+                shown.contains("fuzz.txt"),
+                "error does not name the page: {shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_unmutated_seed_page_imports() {
+    let schema = schema();
+    let (action, _) = import_page("seed", &seed_page(), &schema).expect("seed imports");
+    assert_eq!(action.name, "DescribeBackupUrl");
+}
+
+#[test]
+fn committed_seeds_replay() {
+    let schema = schema();
+    let dir = repo().join("fuzz/seeds/import_page");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/import_page exists") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
+        check(&schema, &String::from_utf8_lossy(&bytes));
+        n += 1;
+    }
+    assert!(n >= 3, "expected committed seeds in {}", dir.display());
+}
+
+#[derive(Debug, Clone)]
+enum LineEdit {
+    Delete(usize),
+    Duplicate(usize),
+    Swap(usize, usize),
+    Reverse(usize, usize),
+    Truncate(usize),
+    /// Replace one tab-separated cell of a line (or the whole line) with noise.
+    Cell(usize, usize, String),
+    /// Insert a noise line.
+    Insert(usize, String),
+    /// Cut a line at a character.
+    Cut(usize, usize),
+}
+
+fn noise() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("\t".to_owned()),
+        Just("Array of".to_owned()),
+        Just("Array of Array of".to_owned()),
+        Just("Yes".to_owned()),
+        Just("No".to_owned()),
+        Just("Integer".to_owned()),
+        Just("String".to_owned()),
+        Just("BackupLimitVpcItem".to_owned()),
+        Just("Parameter Name\tRequired\tType\tDescription".to_owned()),
+        Just("Parameter Name\tType\tDescription".to_owned()),
+        Just("Valid values: ".to_owned()),
+        Just("Note: This field may return null".to_owned()),
+        Just("Error Code\tDescription".to_owned()),
+        Just("Output Example".to_owned()),
+        Just("{\"Response\":".to_owned()),
+        Just("Domain name for API request: ".to_owned()),
+        "\\PC{0,24}",
+        prop::collection::vec(any::<u8>(), 0..24)
+            .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+    ]
+}
+
+fn line_edit() -> impl Strategy<Value = LineEdit> {
+    let i = any::<usize>();
+    prop_oneof![
+        i.prop_map(LineEdit::Delete),
+        i.prop_map(LineEdit::Duplicate),
+        (i, any::<usize>()).prop_map(|(a, b)| LineEdit::Swap(a, b)),
+        (i, 0usize..12).prop_map(|(a, n)| LineEdit::Reverse(a, n)),
+        i.prop_map(LineEdit::Truncate),
+        (i, 0usize..6, noise()).prop_map(|(a, c, s)| LineEdit::Cell(a, c, s)),
+        (i, noise()).prop_map(|(a, s)| LineEdit::Insert(a, s)),
+        (i, any::<usize>()).prop_map(|(a, c)| LineEdit::Cut(a, c)),
+    ]
+}
+
+fn mutate(page: &str, edits: &[LineEdit]) -> String {
+    let mut lines: Vec<String> = page.lines().map(str::to_owned).collect();
+    for e in edits {
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let n = lines.len();
+        match e {
+            LineEdit::Delete(a) => {
+                lines.remove(a % n);
+            }
+            LineEdit::Duplicate(a) => {
+                let l = lines[a % n].clone();
+                lines.insert(a % n, l);
+            }
+            LineEdit::Swap(a, b) => lines.swap(a % n, b % n),
+            LineEdit::Reverse(a, k) => {
+                let s = a % n;
+                let e = (s + k).min(n);
+                lines[s..e].reverse();
+            }
+            LineEdit::Truncate(a) => lines.truncate(a % (n + 1)),
+            LineEdit::Cell(a, c, s) => {
+                let mut cells: Vec<String> = lines[a % n].split('\t').map(str::to_owned).collect();
+                let k = c % cells.len();
+                cells[k] = s.clone();
+                lines[a % n] = cells.join("\t");
+            }
+            LineEdit::Insert(a, s) => lines.insert(a % (n + 1), s.clone()),
+            LineEdit::Cut(a, c) => {
+                let l = &lines[a % n];
+                let cut: String = l.chars().take(c % (l.chars().count() + 1)).collect();
+                lines[a % n] = cut;
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+proptest! {
+    #![proptest_config(config(2000))]
+
+    #[test]
+    fn mutated_seed_pages_never_panic(edits in prop::collection::vec(line_edit(), 1..8)) {
+        thread_local! {
+            static FIXTURE: (Schema, String) = (schema(), seed_page());
+        }
+        FIXTURE.with(|(schema, page)| check(schema, &mutate(page, &edits)));
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+        thread_local! { static SCHEMA: Schema = schema(); }
+        SCHEMA.with(|schema| {
+            check(schema, &text);
+            check(schema, &format!("Domain name for API request: x.\n{text}"));
+        });
+    }
+}
