@@ -143,7 +143,7 @@ async fn random_requests_always_get_an_answer_and_nothing_panics() {
     assert!(seeds >= 4, "expected seeds in {}", dir.display());
 
     let cases = env("TC_FUZZ_CASES").unwrap_or(2000);
-    let mut rng = fastrand::Rng::with_seed(env("TC_FUZZ_SEED").unwrap_or(0x0e_3u64));
+    let mut rng = fastrand::Rng::with_seed(env("TC_FUZZ_SEED").unwrap_or(0x00e3_u64));
     let client = reqwest::Client::new();
     let (mut envelopes, mut raw_answers) = (0u64, 0u64);
     for i in 0..cases {
