@@ -19,7 +19,7 @@ fn config(default_cases: u32) -> ProptestConfig {
     let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
     ProptestConfig {
         cases: env("TC_FUZZ_CASES").map_or(default_cases, |c| c as u32),
-        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0xd0c_9a9e)),
+        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0x0d0c_9a9e)),
         failure_persistence: None,
         max_shrink_iters: 2048,
         ..ProptestConfig::default()

@@ -20,7 +20,7 @@ fn config(default_cases: u32) -> ProptestConfig {
     let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
     ProptestConfig {
         cases: env("TC_FUZZ_CASES").map_or(default_cases, |c| c as u32),
-        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0x5c4e_3a)),
+        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0x005c_4e3a)),
         failure_persistence: None,
         max_shrink_iters: 4096,
         ..ProptestConfig::default()
