@@ -31,6 +31,10 @@ use crate::store::Store;
 use crate::validate;
 use crate::{unix_now, ApiError, LogEntry};
 
+/// How long a connection may take to send a complete request head; a client that never
+/// finishes its headers (slowloris) is dropped then.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// One accepted key pair.
 #[derive(Clone)]
 pub(crate) struct Credential {
@@ -332,8 +336,12 @@ pub(crate) async fn serve(
                     app.clone().oneshot(req.map(Body::new))
                 });
                 connections.spawn(async move {
+                    // A client that never finishes its headers (slowloris) is dropped after
+                    // HEADER_READ_TIMEOUT instead of holding a connection forever.
                     let _ = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_READ_TIMEOUT)
                         .serve_connection(io, service)
                         .await;
                 });
