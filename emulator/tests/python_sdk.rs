@@ -14,8 +14,9 @@ const HINT: &str = "run the README's test command, which creates .venv and insta
 tencentcloud-sdk-python-redis (python3 -m venv .venv && .venv/bin/pip install \
 tencentcloud-sdk-python-redis), or point TC_PYTHON at an interpreter that has it";
 
-#[tokio::test]
-async fn official_python_sdk_talks_to_the_emulator() {
+/// Runs `script` with the SDK's interpreter against the emulator's start line and returns its
+/// stdout, after checking that the interpreter and the SDK are there and the script passed.
+async fn run_sdk_script(script: PathBuf, start_line: String) -> String {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
@@ -28,14 +29,10 @@ async fn official_python_sdk_talks_to_the_emulator() {
         "the Python interpreter {} does not exist; {HINT}",
         python.display()
     );
-    let script = repo.join("tests/python_sdk/check_emulator.py");
-
-    let emulator = Emulator::builder().start().await.expect("emulator starts");
-    let line = emulator.start_line();
     let mut command = tokio::process::Command::new(&python);
     command
         .arg(&script)
-        .arg(&line)
+        .arg(start_line)
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")
         .env_remove("HTTP_PROXY")
@@ -43,9 +40,9 @@ async fn official_python_sdk_talks_to_the_emulator() {
         .kill_on_drop(true);
     let output = tokio::time::timeout(Duration::from_secs(120), command.output())
         .await
-        .expect("the SDK check finishes within two minutes")
+        .expect("the SDK script finishes within two minutes")
         .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HINT}", python.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_ne!(
         output.status.code(),
@@ -55,10 +52,22 @@ async fn official_python_sdk_talks_to_the_emulator() {
     );
     assert!(
         output.status.success(),
-        "check_emulator.py failed ({}):\n{stdout}\n{stderr}",
+        "{} failed ({}):\n{stdout}\n{stderr}",
+        script.display(),
         output.status
     );
     assert!(stdout.contains("all checks passed"), "{stdout}");
+    stdout
+}
+
+#[tokio::test]
+async fn official_python_sdk_talks_to_the_emulator() {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .join("tests/python_sdk/check_emulator.py");
+    let emulator = Emulator::builder().start().await.expect("emulator starts");
+    let stdout = run_sdk_script(script, emulator.start_line()).await;
     assert_eq!(
         stdout.matches("ok   678362566696298532848117").count(),
         5,
@@ -86,18 +95,6 @@ async fn official_python_sdk_talks_to_the_emulator() {
 
 #[tokio::test]
 async fn official_python_sdk_runs_the_backup_workflow() {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf();
-    let python = std::env::var_os("TC_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo.join(".venv/bin/python"));
-    assert!(
-        python.exists(),
-        "the Python interpreter {} does not exist; {HINT}",
-        python.display()
-    );
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python_sdk/backup_workflow.py");
     let emulator = Emulator::builder()
@@ -109,33 +106,7 @@ async fn official_python_sdk_runs_the_backup_workflow() {
         .start()
         .await
         .expect("emulator starts");
-    let mut command = tokio::process::Command::new(&python);
-    command
-        .arg(&script)
-        .arg(emulator.start_line())
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .kill_on_drop(true);
-    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
-        .await
-        .expect("the SDK workflow finishes within two minutes")
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HINT}", python.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_ne!(
-        output.status.code(),
-        Some(3),
-        "the official SDK is not installed for {}; {HINT}\n{stderr}",
-        python.display()
-    );
-    assert!(
-        output.status.success(),
-        "backup_workflow.py failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    assert!(stdout.contains("all checks passed"), "{stdout}");
+    let stdout = run_sdk_script(script, emulator.start_line()).await;
     assert!(
         stdout.contains("preparing -> running -> succeed"),
         "{stdout}"
