@@ -290,11 +290,48 @@ async fn a_part_file_of_an_earlier_run_is_resumed() {
         .unwrap();
     assert!(summary.is_success(), "{summary:?}");
     assert_files(dir.path(), &files);
-    assert_eq!(summary.files[0].transferred, 300_000 - 123_456);
+    // Resumed one byte early, so the last byte on disk is fetched again.
+    assert_eq!(summary.files[0].transferred, 300_000 - 123_455);
     assert!(server
         .gets()
         .iter()
-        .any(|g| g.path == "/f/0" && g.range.as_deref() == Some("bytes=123456-")));
+        .any(|g| g.path == "/f/0" && g.range.as_deref() == Some("bytes=123455-")));
+}
+
+#[tokio::test]
+async fn a_complete_part_file_of_an_earlier_run_is_checked_with_the_storage_before_the_rename() {
+    let files = three_files();
+    let server = TestServer::start(files.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    // The earlier run wrote every byte and died before renaming.
+    std::fs::write(dir.path().join("a-1.rdb.part"), &files[0].data).unwrap();
+    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
+        .await
+        .unwrap();
+    assert!(summary.is_success(), "{summary:?}");
+    assert_files(dir.path(), &files);
+    assert_eq!(summary.files[0].transferred, 1);
+    assert_eq!(summary.files[0].crc64, files[0].crc_header);
+    assert!(server
+        .gets()
+        .iter()
+        .any(|g| g.path == "/f/0" && g.range.as_deref() == Some("bytes=299999-")));
+}
+
+#[tokio::test]
+async fn a_complete_part_file_with_wrong_bytes_fails_the_checksum_and_starts_over() {
+    let files = three_files();
+    let server = TestServer::start(files.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut wrong = files[0].data.clone();
+    wrong[1000] ^= 0xff;
+    std::fs::write(dir.path().join("a-1.rdb.part"), &wrong).unwrap();
+    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
+        .await
+        .unwrap();
+    assert!(summary.is_success(), "{summary:?}");
+    assert_files(dir.path(), &files);
+    assert_eq!(summary.files[0].restarts, 1);
 }
 
 #[tokio::test]

@@ -717,10 +717,14 @@ impl Transfer<'_> {
             && existing > 0
             && self.expected.is_none_or(|e| existing <= e);
         if usable {
-            self.digest = digest_of_file(&path, existing).await?;
-            self.offset = existing;
+            // Resume one byte early: even a part file that is already complete (the earlier
+            // run died between its last write and the rename) then gets one answer from the
+            // storage, which brings the object's size and CRC-64 for `finish` to check.
+            let resume_at = existing - 1;
+            self.digest = digest_of_file(&path, resume_at).await?;
+            self.offset = resume_at;
             self.inherited = true;
-            tracing::info!(file = %self.name, offset = existing, "continuing a partial download of an earlier run");
+            tracing::info!(file = %self.name, offset = resume_at, "continuing a partial download of an earlier run");
         } else {
             file.set_len(0).await.map_err(io_err(&path, "truncate"))?;
             self.offset = 0;
@@ -764,10 +768,6 @@ impl Transfer<'_> {
             });
         };
         let shown = redact_url(&url);
-        if self.expected == Some(self.offset) && self.offset > 0 {
-            // Everything is on disk already (e.g. a complete part file of an earlier run).
-            return Step::Complete;
-        }
         let mut request = self.shared.http.get(&url);
         if self.offset > 0 {
             request = request.header(RANGE, format!("bytes={}-", self.offset));
