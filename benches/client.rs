@@ -119,9 +119,9 @@ fn download_crc(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(data.len() as u64));
     group.bench_function("crc64_1mib", |b| {
         b.iter(|| {
-            let mut digest = tencentcloud_redis::download::CRC64.digest();
+            let mut digest = tencentcloud_redis::download::Crc64::new();
             digest.update(black_box(&data));
-            black_box(digest.finalize())
+            black_box(digest.value())
         })
     });
     group.finish();

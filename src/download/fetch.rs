@@ -9,19 +9,17 @@ use std::time::Instant;
 use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE, ETAG, IF_RANGE, RANGE};
 use reqwest::StatusCode;
 use tencentcloud_transport::Client;
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::sync::{Mutex, Semaphore};
 
 use super::names::{check_file_name, name_from_url, PART_SUFFIX};
+use super::part::PartWriter;
 use super::redact::redact_url;
 use super::{
-    describe, DownloadError, DownloadOptions, FileOutcome, FileReport, ProgressEvent, VerifyError,
-    CRC64, CRC64_HEADER,
+    describe, Crc64, DownloadError, DownloadOptions, FileOutcome, FileReport, ProgressEvent,
+    VerifyError, CRC64_HEADER,
 };
 use crate::DescribeBackupUrlResponse;
-
-/// The part file, written through a 1 MiB buffer (fewer blocking-pool round trips).
-type PartFile = tokio::io::BufWriter<tokio::fs::File>;
 
 /// One entry of `BackupInfos`, checked.
 struct Entry {
@@ -270,9 +268,8 @@ struct Transfer<'a> {
     part_path: PathBuf,
     /// Expected total size, from FileSize or the first response.
     expected: Option<u64>,
-    /// Bytes in the part file that `digest` covers.
+    /// Bytes received into the part file (written or queued for writing).
     offset: u64,
-    digest: crc::Digest<'static, u64, crc::Table<16>>,
     /// The storage's whole-object CRC, once seen.
     remote_crc: Option<u64>,
     etag: Option<String>,
@@ -432,7 +429,6 @@ async fn transfer(
         part_path,
         expected,
         offset: 0,
-        digest: CRC64.digest(),
         remote_crc: None,
         etag: None,
         inherited: false,
@@ -491,7 +487,7 @@ async fn try_skip(
     }
     let mut crc_verified = None;
     if let Some(remote) = remote_crc {
-        let local = digest_of_file(final_path, u64::MAX).await?.finalize();
+        let local = digest_of_file(final_path, u64::MAX).await?.value();
         if local != remote {
             tracing::info!(file = %name, "present but its CRC-64 differs; downloading again");
             return Ok(None);
@@ -536,14 +532,11 @@ async fn probe(shared: &Shared, index: usize) -> Option<(Option<u64>, Option<u64
 }
 
 /// The CRC-64 digest of the first `limit` bytes of a file, read in 1 MiB blocks.
-async fn digest_of_file(
-    path: &Path,
-    limit: u64,
-) -> Result<crc::Digest<'static, u64, crc::Table<16>>, DownloadError> {
+async fn digest_of_file(path: &Path, limit: u64) -> Result<Crc64, DownloadError> {
     let mut file = tokio::fs::File::open(path)
         .await
         .map_err(io_err(path, "read"))?;
-    let mut digest = CRC64.digest();
+    let mut digest = Crc64::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut left = limit;
     while left > 0 {
@@ -604,15 +597,14 @@ impl Transfer<'_> {
     }
 
     async fn run(&mut self) -> Result<Option<u64>, DownloadError> {
-        let file = self.open_part().await?;
-        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
+        let mut file = self.open_part().await?;
         let result = self.run_with(&mut file).await;
         // Keep what arrived, so that a later run can resume from it.
         let _ = file.flush().await;
         result
     }
 
-    async fn run_with(&mut self, file: &mut PartFile) -> Result<Option<u64>, DownloadError> {
+    async fn run_with(&mut self, file: &mut PartWriter) -> Result<Option<u64>, DownloadError> {
         let policy = self.shared.options.retry;
         let mut failures: u32 = 0;
         // A hard cap so that a server dripping a byte per connection cannot loop forever.
@@ -686,7 +678,7 @@ impl Transfer<'_> {
     }
 
     /// Opens `NAME.part`, continuing an earlier run's bytes unless forced.
-    async fn open_part(&mut self) -> Result<tokio::fs::File, DownloadError> {
+    async fn open_part(&mut self) -> Result<PartWriter, DownloadError> {
         let path = self.part_path.clone();
         if let Ok(meta) = tokio::fs::symlink_metadata(&path).await {
             if !meta.is_file() {
@@ -713,6 +705,7 @@ impl Transfer<'_> {
             .await
             .map_err(io_err(&path, "inspect"))?
             .len();
+        let mut digest = Crc64::new();
         let usable = !self.shared.options.force
             && existing > 0
             && self.expected.is_none_or(|e| existing <= e);
@@ -721,7 +714,7 @@ impl Transfer<'_> {
             // run died between its last write and the rename) then gets one answer from the
             // storage, which brings the object's size and CRC-64 for `finish` to check.
             let resume_at = existing - 1;
-            self.digest = digest_of_file(&path, resume_at).await?;
+            digest = digest_of_file(&path, resume_at).await?;
             self.offset = resume_at;
             self.inherited = true;
             tracing::info!(file = %self.name, offset = resume_at, "continuing a partial download of an earlier run");
@@ -732,23 +725,18 @@ impl Transfer<'_> {
         file.seek(io::SeekFrom::Start(self.offset))
             .await
             .map_err(io_err(&path, "seek in"))?;
-        Ok(file)
+        let file = file.into_std().await;
+        Ok(PartWriter::new(file, self.offset, digest))
     }
 
-    async fn restart(&mut self, file: &mut PartFile, reason: &str) -> Result<(), DownloadError> {
+    async fn restart(&mut self, file: &mut PartWriter, reason: &str) -> Result<(), DownloadError> {
         let path = self.part_path.clone();
         tracing::info!(file = %self.name, reason, "starting over from byte 0");
-        file.flush().await.map_err(io_err(&path, "write"))?;
-        let file = file.get_mut();
-        file.set_len(0).await.map_err(io_err(&path, "truncate"))?;
-        file.seek(io::SeekFrom::Start(0))
-            .await
-            .map_err(io_err(&path, "seek in"))?;
+        file.restart().await.map_err(io_err(&path, "truncate"))?;
         if self.offset > 0 {
             self.restarts += 1;
         }
         self.offset = 0;
-        self.digest = CRC64.digest();
         self.remote_crc = None;
         self.etag = None;
         self.emit(&ProgressEvent::FileRestarted {
@@ -759,7 +747,7 @@ impl Transfer<'_> {
         Ok(())
     }
 
-    async fn attempt(&mut self, file: &mut PartFile) -> Step {
+    async fn attempt(&mut self, file: &mut PartWriter) -> Step {
         let (generation, url) = self.shared.url(self.index).await;
         let Some(url) = url else {
             return Step::Fatal(DownloadError::MissingUrl {
@@ -988,12 +976,12 @@ impl Transfer<'_> {
                     },
                 });
             }
-            if let Err(e) = file.write_all(&chunk).await {
+            let len = chunk.len() as u64;
+            if let Err(e) = file.write(chunk).await {
                 return Step::Fatal(io_err(&self.part_path, "write")(e));
             }
-            self.digest.update(&chunk);
-            self.offset += chunk.len() as u64;
-            self.transferred += chunk.len() as u64;
+            self.offset += len;
+            self.transferred += len;
             self.emit(&ProgressEvent::FileProgress {
                 index: self.index,
                 name: self.name,
@@ -1016,16 +1004,10 @@ impl Transfer<'_> {
     }
 
     /// Flushes, fsyncs, verifies and renames. Returns the verified CRC, if any.
-    async fn finish(&mut self, file: &mut PartFile) -> Result<Option<u64>, DownloadError> {
+    async fn finish(&mut self, file: &mut PartWriter) -> Result<Option<u64>, DownloadError> {
         let path = self.part_path.clone();
         file.flush().await.map_err(io_err(&path, "write"))?;
-        let file = file.get_mut();
-        file.sync_all().await.map_err(io_err(&path, "fsync"))?;
-        let on_disk = file
-            .metadata()
-            .await
-            .map_err(io_err(&path, "inspect"))?
-            .len();
+        let (on_disk, actual) = file.finish().await.map_err(io_err(&path, "fsync"))?;
         if on_disk != self.offset {
             return Err(DownloadError::Verification {
                 name: self.name.to_owned(),
@@ -1048,7 +1030,6 @@ impl Transfer<'_> {
                 });
             }
         }
-        let actual = self.digest.clone().finalize();
         if let Some(expected) = self.remote_crc {
             if expected != actual {
                 return Err(DownloadError::Verification {
@@ -1122,6 +1103,12 @@ mod tests {
     #[test]
     fn crc64_matches_cos() {
         // CRC-64/XZ check value.
-        assert_eq!(CRC64.checksum(b"123456789"), 0x995d_c9bb_df19_39fa);
+        assert_eq!(Crc64::checksum(b"123456789"), 0x995d_c9bb_df19_39fa);
+        // Split updates give the same value as one.
+        let mut split = Crc64::new();
+        split.update(b"1234");
+        split.update(b"");
+        split.update(b"56789");
+        assert_eq!(split.value(), 0x995d_c9bb_df19_39fa);
     }
 }

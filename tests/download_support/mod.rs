@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tencentcloud_redis::download::CRC64;
+use tencentcloud_redis::download::Crc64;
 use tencentcloud_redis::{Client, Credentials, Endpoint, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -30,7 +30,7 @@ impl FileSpec {
         let data: Vec<u8> = (0..len)
             .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) ^ (i >> 9) as u8)
             .collect();
-        let crc = CRC64.checksum(&data);
+        let crc = Crc64::checksum(&data);
         Self {
             name: name.to_owned(),
             advertised_size: Some(len as i64),
