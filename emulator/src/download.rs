@@ -159,8 +159,18 @@ fn decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The `<Code>` of an [`xml_error`] answer, kept in the response's extensions for the request
+/// log (extensions are not sent).
+#[derive(Debug, Clone, Copy)]
+struct ErrorCode(&'static str);
+
 /// A COS-like XML error document.
-fn xml_error(status: StatusCode, code: &str, message: &str, resource: &str) -> Response<Body> {
+fn xml_error(
+    status: StatusCode,
+    code: &'static str,
+    message: &str,
+    resource: &str,
+) -> Response<Body> {
     let request_id = uuid::Uuid::new_v4().to_string();
     let body = format!(
         "<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n\t<Code>{}</Code>\n\t<Message>{}</Message>\n\t<Resource>{}</Resource>\n\t<RequestId>{}</RequestId>\n</Error>",
@@ -171,6 +181,7 @@ fn xml_error(status: StatusCode, code: &str, message: &str, resource: &str) -> R
     );
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
+    response.extensions_mut().insert(ErrorCode(code));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -211,52 +222,65 @@ fn access_denied(message: impl Into<String>) -> Refusal {
     (StatusCode::FORBIDDEN, "AccessDenied", message.into())
 }
 
-/// Checks path, signature, expiry and network; returns the file it names.
-fn check_url(shared: &Shared, ctx: &ConnCtx, path: &str, query: &str) -> Result<Target, Refusal> {
-    let (network, rest) = if let Some(rest) = path.strip_prefix(INNER_PREFIX) {
-        (Network::Inner, rest)
-    } else if let Some(rest) = path.strip_prefix(PUBLIC_PREFIX) {
-        (Network::Public, rest)
-    } else {
-        return Err((
-            StatusCode::NOT_FOUND,
-            "NoSuchKey",
-            "The specified key does not exist.".into(),
-        ));
+fn no_such_key() -> Refusal {
+    (
+        StatusCode::NOT_FOUND,
+        "NoSuchKey",
+        "The specified key does not exist.".to_owned(),
+    )
+}
+
+/// The network of a path under one of the download prefixes, and the rest of the path (empty
+/// or starting with `/`); `None` for any other path (`/backupsX` is not under `/backups`).
+fn split_prefix(path: &str) -> Option<(Network, &str)> {
+    [
+        (INNER_PREFIX, Network::Inner),
+        (PUBLIC_PREFIX, Network::Public),
+    ]
+    .into_iter()
+    .find_map(|(prefix, network)| {
+        let rest = path.strip_prefix(prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then_some((network, rest))
+    })
+}
+
+/// The percent-decoded segments of `rest` (empty or starting with `/`), empty ones included.
+/// A segment that is not percent-encoded UTF-8, or that could leave its folder if it were ever
+/// joined to one (`.`, anything containing `..`, `/`, `\` or NUL, also percent-encoded), is
+/// refused outright: no signature is ever issued for such a path.
+fn path_segments(rest: &str) -> Result<Vec<String>, Refusal> {
+    let Some(rest) = rest.strip_prefix('/') else {
+        return Ok(Vec::new());
     };
-    let rest = rest.strip_prefix('/').ok_or_else(|| {
-        (
-            StatusCode::NOT_FOUND,
-            "NoSuchKey",
-            "The specified key does not exist.".to_owned(),
-        )
-    })?;
-    let mut segments = Vec::new();
-    for raw in rest.split('/') {
-        let Some(seg) = decode(raw) else {
-            return Err(access_denied(
-                "The object key is not valid percent-encoded UTF-8.",
-            ));
-        };
-        if seg.is_empty()
-            || seg == "."
-            || seg == ".."
-            || seg.contains(['/', '\\', '\0'])
-            || seg.contains("..")
-        {
-            return Err(access_denied(
-                "Access to this object key is denied: path traversal is not allowed.",
-            ));
-        }
-        segments.push(seg);
-    }
-    let segments: [String; 3] = segments.try_into().map_err(|_| {
-        (
-            StatusCode::NOT_FOUND,
-            "NoSuchKey",
-            "The specified key does not exist.".to_owned(),
-        )
-    })?;
+    rest.split('/')
+        .map(|raw| {
+            let seg = decode(raw).ok_or_else(|| {
+                access_denied("The object key is not valid percent-encoded UTF-8.")
+            })?;
+            if seg == "." || seg.contains("..") || seg.contains(['/', '\\', '\0']) {
+                return Err(access_denied(
+                    "Access to this object key is denied: path traversal is not allowed.",
+                ));
+            }
+            Ok(seg)
+        })
+        .collect()
+}
+
+/// Checks path, signature, expiry and network, in the object store's order: the signature
+/// before anything that depends on which keys exist, so that every request under a download
+/// prefix without a valid signature for exactly its path is refused alike (403), whatever its
+/// shape. Returns the file the URL names, not yet looked up.
+fn check_url(shared: &Shared, ctx: &ConnCtx, path: &str, query: &str) -> Result<Target, Refusal> {
+    let Some((network, rest)) = split_prefix(path) else {
+        return Err(no_such_key());
+    };
+    // `INSTANCE/BACKUP/FILE`, all non-empty, is the only shape a signature is issued for; any
+    // other path under the prefix (too few or too many segments, an empty one, a trailing
+    // slash) goes on to the signature check, which it fails.
+    let key: Option<[String; 3]> = <[String; 3]>::try_from(path_segments(rest)?)
+        .ok()
+        .filter(|segments| segments.iter().all(|s| !s.is_empty()));
 
     let mut sign_time = None;
     let mut limit = None;
@@ -294,22 +318,24 @@ fn check_url(shared: &Shared, ctx: &ConnCtx, path: &str, query: &str) -> Result<
             .unwrap_or_default(),
         ip_op: ip_op.unwrap_or_default(),
     };
-    let expected = url_signature(
-        &shared.url_key,
-        network,
-        &segments,
-        start,
-        end,
-        &restriction,
-    );
-    if !tencentcloud_transport::sign::constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided."
-                .to_owned(),
-        ));
-    }
+    let key = match key {
+        Some(key)
+            if tencentcloud_transport::sign::constant_time_eq(
+                url_signature(&shared.url_key, network, &key, start, end, &restriction).as_bytes(),
+                signature.as_bytes(),
+            ) =>
+        {
+            key
+        }
+        _ => {
+            return Err((
+                StatusCode::FORBIDDEN,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided."
+                    .to_owned(),
+            ))
+        }
+    };
     let now = unix_now();
     if now >= end || now.saturating_add(60) < start {
         return Err(access_denied("Request has expired"));
@@ -334,7 +360,7 @@ fn check_url(shared: &Shared, ctx: &ConnCtx, path: &str, query: &str) -> Result<
             _ => {}
         }
     }
-    let [instance_id, backup_id, file] = segments;
+    let [instance_id, backup_id, file] = key;
     Ok(Target {
         instance_id,
         backup_id,
@@ -431,7 +457,14 @@ pub(crate) async fn handle(
             response.status().as_u16()
         },
         action: None,
-        error_code: None,
+        error_code: if ctx.is_reset() {
+            None
+        } else {
+            response
+                .extensions()
+                .get::<ErrorCode>()
+                .map(|c| c.0.to_owned())
+        },
         secret_id: None,
         cut_after: cut,
     });
@@ -447,6 +480,13 @@ async fn serve(
     headers: &HeaderMap,
     cut: &mut Option<u64>,
 ) -> Response<Body> {
+    let refused = |(status, code, message): Refusal| xml_error(status, code, &message, path);
+    // The signature first, as the object store does: a request without a valid one learns
+    // nothing, not even which methods a URL takes.
+    let target = match check_url(shared, ctx, path, query) {
+        Ok(t) => t,
+        Err(refusal) => return refused(refusal),
+    };
     if method != Method::GET && method != Method::HEAD {
         return xml_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -455,20 +495,11 @@ async fn serve(
             path,
         );
     }
-    let target = match check_url(shared, ctx, path, query) {
-        Ok(t) => t,
-        Err((status, code, message)) => return xml_error(status, code, &message, path),
-    };
     let Some(file) = shared
         .store
         .file(&target.instance_id, &target.backup_id, &target.file)
     else {
-        return xml_error(
-            StatusCode::NOT_FOUND,
-            "NoSuchKey",
-            "The specified key does not exist.",
-            path,
-        );
+        return refused(no_such_key());
     };
 
     let (draw, latency) = shared.draw_fault(false);
@@ -710,6 +741,37 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn prefixes_end_at_a_segment_boundary() {
+        let split = |p| split_prefix(p).map(|(n, rest)| (n.as_str(), rest));
+        assert_eq!(split("/backups"), Some(("public", "")));
+        assert_eq!(split("/backups/"), Some(("public", "/")));
+        assert_eq!(split("/backups/a/b/c"), Some(("public", "/a/b/c")));
+        assert_eq!(split("/internal/backups"), Some(("inner", "")));
+        assert_eq!(split("/internal/backups//x"), Some(("inner", "//x")));
+        assert_eq!(split("/backupsX/a/b/c"), None);
+        assert_eq!(split("/internal/backupsX"), None);
+        assert_eq!(split("/internal/"), None);
+        assert_eq!(split("/Backups/a/b/c"), None);
+        assert_eq!(split("/"), None);
+    }
+
+    #[test]
+    fn segments_keep_empty_ones_and_refuse_traversal() {
+        let segs = |r| path_segments(r).map_err(|(status, code, _)| (status.as_u16(), code));
+        assert_eq!(segs(""), Ok(vec![]));
+        assert_eq!(segs("/"), Ok(vec![String::new()]));
+        assert_eq!(
+            segs("/a//b%20c/"),
+            Ok(["a", "", "b c", ""].map(String::from).to_vec())
+        );
+        for bad in [
+            "/.", "/a/..", "/%2e%2E", "/a..b", "/a%2fb", "/a%5Cb", "/a\\b", "/%00", "/%ff",
+        ] {
+            assert_eq!(segs(bad), Err((403, "AccessDenied")), "{bad}");
         }
     }
 

@@ -190,13 +190,32 @@
 //! per file. A single `Range` (`bytes=A-B`, `bytes=A-`, `bytes=-N`) gets 206 with
 //! `Content-Range`; an unsatisfiable one gets 416 with `Content-Range: bytes */SIZE`; a
 //! malformed or multi-range header is ignored and the whole file is served, and so is a
-//! `Range` whose `If-Range` is not the current `ETag`. Refusals are 403
-//! with an object-store-like XML body (`<Error><Code>..</Code><Message>..</Message>
-//! <Resource>..</Resource><RequestId>..</RequestId></Error>`): `AccessDenied` for an expired
-//! URL ("Request has expired"), a path with `.`/`..` segments (also percent-encoded) or a
-//! network restriction; `SignatureDoesNotMatch` for a tampered URL. Files are looked up by name
-//! in the backup, never by joining the path to a folder, and are streamed from disk in 64 KiB
-//! blocks.
+//! `Range` whose `If-Range` is not the current `ETag`.
+//!
+//! Refusals carry an object-store-like XML body (`<Error><Code>..</Code><Message>..</Message>
+//! <Resource>..</Resource><RequestId>..</RequestId></Error>`). Like the object store, the
+//! emulator checks the signature before it looks for the key, so every request under
+//! `/backups` or `/internal/backups` without a valid signature for exactly its path is refused
+//! with 403, whatever the method and whether or not the key exists. In order, the first
+//! failure answers:
+//!
+//! 1. A path outside both prefixes (`/nothing`, `/backupsX`) → 404 `NoSuchKey`.
+//! 2. A segment that is `.`, contains `..`, `/`, `\` or NUL (also percent-encoded), or is not
+//!    percent-encoded UTF-8 → 403 `AccessDenied` (path traversal).
+//! 3. No `q-sign-time`, `q-limit` or `q-signature`, or a malformed `q-sign-time` → 403
+//!    `AccessDenied` ("Request is missing its signature.").
+//! 4. A signature that is not the one for this path, query and network → 403
+//!    `SignatureDoesNotMatch`. That includes every path not shaped `INSTANCE/BACKUP/FILE` with
+//!    three non-empty segments: `/backups`, `/backups/`, too few or too many segments, an empty
+//!    segment, a trailing slash; no signature is ever issued for those.
+//! 5. An expired URL → 403 `AccessDenied` ("Request has expired"); a network restriction →
+//!    403 `AccessDenied`.
+//! 6. A method other than `GET` or `HEAD` → 405 `MethodNotAllowed`.
+//! 7. A correctly signed URL whose file no longer exists (its backup was registered again
+//!    without it) → 404 `NoSuchKey`.
+//!
+//! Files are looked up by name in the backup, never by joining the path to a folder, and are
+//! streamed from disk in 64 KiB blocks.
 //!
 //! # Faults and the request log
 //!
@@ -209,9 +228,10 @@
 //! dropped mid-body; `cut_download_times` limits how many responses are cut). Latency is added
 //! to both.
 //!
-//! [`RunningEmulator::request_log`] lists every answered request: method, path, `Range`
-//! header, status (0 for a reset), action, error code, SecretId, and where a download was cut,
-//! so tests can assert retries and Range resumption.
+//! [`RunningEmulator::request_log`] lists every answered request: method, path (without the
+//! query string, so no URL signature is kept), `Range` header, status (0 for a reset), action,
+//! error code (the envelope's for API calls, the XML body's for downloads), SecretId, and where
+//! a download was cut, so tests can assert retries and Range resumption.
 //!
 //! # Data
 //!
@@ -321,7 +341,9 @@ pub struct LogEntry {
     pub status: u16,
     /// The API action (`X-TC-Action`), for API calls.
     pub action: Option<String>,
-    /// The error code answered, for API calls that failed.
+    /// The error code answered: `Response.Error.Code` for API calls that failed, the XML
+    /// body's `Code` for downloads that were refused (`AccessDenied`, `NoSuchKey`, ...); `None`
+    /// for a success or a reset.
     pub error_code: Option<String>,
     /// The SecretId of an API call that passed authentication.
     pub secret_id: Option<String>,

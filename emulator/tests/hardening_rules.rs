@@ -359,19 +359,19 @@ async fn hostile_download_paths_are_refused_with_403() {
         wrong.join("\n")
     );
     // Double encoding is decoded once only, so `%252e%252e` is a literal `%2e%2e` segment, never
-    // `..`. With an extra segment the path has the wrong shape and the emulator answers
-    // 404 NoSuchKey (before checking the signature) rather than 403: no file is served either
-    // way. Reported; pinned here so a change is noticed.
+    // `..`. With an extra segment the path has the wrong shape, which no signature covers: 403
+    // SignatureDoesNotMatch, as the object store checks the signature before the key
+    // (hardening_download_paths.rs has the other shapes).
     for target in [
         format!("/backups/{INSTANCE}/%252e%252e/{BACKUP}/{file}?{query}"),
         format!("/internal/backups/{INSTANCE}/{BACKUP}/%252e%252e/{file}?{inner_query}"),
     ] {
         let response = raw_get(&emu, target.as_bytes()).await;
         let status = response.lines().next().unwrap_or("").to_owned();
+        assert!(status.starts_with("HTTP/1.1 403"), "{target}: {status}");
         assert!(
-            (status.starts_with("HTTP/1.1 404") && response.contains("<Code>NoSuchKey</Code>"))
-                || status.starts_with("HTTP/1.1 403"),
-            "{target}: {status}"
+            response.contains("<Code>SignatureDoesNotMatch</Code>"),
+            "{target}: {response}"
         );
     }
     // A raw NUL or control byte in the request line is not HTTP: refused before routing,
