@@ -1,4 +1,12 @@
 //! Decoding the `{"Response": {...}}` envelope every Tencent Cloud API 3.0 answer uses.
+//!
+//! A success body is decoded in one pass, straight from the bytes into the action's response
+//! type ([`fast`]). Everything else (error envelopes, malformed bodies, anything the one-pass
+//! decoder is unsure of) takes the slower path that parses a `serde_json::Value` first and
+//! classifies what it finds. The one-pass decoder accepts exactly the bodies the slow path
+//! would decode successfully, with the same result, and gives up on everything else.
+
+mod fast;
 
 use serde_json::{Map, Value};
 
@@ -23,6 +31,19 @@ pub fn decode_response<A: Action>(
 /// [`decode_response`], also storing `Response.RequestId` in `found_id` when the body has
 /// one.
 pub(crate) fn decode_with_request_id<A: Action>(
+    status: u16,
+    body: &[u8],
+    found_id: &mut Option<String>,
+) -> Result<A::Response, Error<A::Error>> {
+    if let Some((response, request_id)) = fast::decode_success::<A::Response>(body) {
+        *found_id = request_id;
+        return Ok(response);
+    }
+    decode_via_value::<A>(status, body, found_id)
+}
+
+/// The path that classifies everything: parse a `Value`, then look at it.
+fn decode_via_value<A: Action>(
     status: u16,
     body: &[u8],
     found_id: &mut Option<String>,
@@ -100,3 +121,6 @@ fn string_field(map: &Map<String, Value>, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
 }
+
+#[cfg(test)]
+mod tests;

@@ -68,6 +68,18 @@ pub trait ActionError: std::error::Error + Send + Sync + 'static {
     }
 }
 
+/// The raw error is an action error with no variants of its own: for an action that needs no
+/// typed codes, such as one written by hand for a test or a benchmark.
+impl ActionError for ServiceError {
+    fn from_service_error(raw: ServiceError) -> Self {
+        raw
+    }
+
+    fn service_error(&self) -> &ServiceError {
+        self
+    }
+}
+
 /// The error of one call through the [`Client`](crate::Client): the action's typed service
 /// error, or one of the transport's own failures.
 ///
