@@ -270,8 +270,16 @@ fn path_segments(rest: &str) -> Result<Vec<String>, Refusal> {
 /// Checks path, signature, expiry and network, in the object store's order: the signature
 /// before anything that depends on which keys exist, so that every request under a download
 /// prefix without a valid signature for exactly its path is refused alike (403), whatever its
-/// shape. Returns the file the URL names, not yet looked up.
-fn check_url(shared: &Shared, ctx: &ConnCtx, path: &str, query: &str) -> Result<Target, Refusal> {
+/// shape. URLs are signed for `GET` (the object store signs the method too); `HEAD` is let
+/// through for convenience, any other method does not match the signature. Returns the file
+/// the URL names, not yet looked up.
+fn check_url(
+    shared: &Shared,
+    ctx: &ConnCtx,
+    method: &Method,
+    path: &str,
+    query: &str,
+) -> Result<Target, Refusal> {
     let Some((network, rest)) = split_prefix(path) else {
         return Err(no_such_key());
     };
@@ -318,24 +326,26 @@ fn check_url(shared: &Shared, ctx: &ConnCtx, path: &str, query: &str) -> Result<
             .unwrap_or_default(),
         ip_op: ip_op.unwrap_or_default(),
     };
-    let key = match key {
-        Some(key)
-            if tencentcloud_transport::sign::constant_time_eq(
-                url_signature(&shared.url_key, network, &key, start, end, &restriction).as_bytes(),
-                signature.as_bytes(),
-            ) =>
-        {
-            key
-        }
-        _ => {
-            return Err((
+    let signed_method = method == Method::GET || method == Method::HEAD;
+    let key =
+        match key {
+            Some(key)
+                if signed_method
+                    && tencentcloud_transport::sign::constant_time_eq(
+                        url_signature(&shared.url_key, network, &key, start, end, &restriction)
+                            .as_bytes(),
+                        signature.as_bytes(),
+                    ) =>
+            {
+                key
+            }
+            _ => return Err((
                 StatusCode::FORBIDDEN,
                 "SignatureDoesNotMatch",
                 "The request signature we calculated does not match the signature you provided."
                     .to_owned(),
-            ))
-        }
-    };
+            )),
+        };
     let now = unix_now();
     if now >= end || now.saturating_add(60) < start {
         return Err(access_denied("Request has expired"));
@@ -481,20 +491,10 @@ async fn serve(
     cut: &mut Option<u64>,
 ) -> Response<Body> {
     let refused = |(status, code, message): Refusal| xml_error(status, code, &message, path);
-    // The signature first, as the object store does: a request without a valid one learns
-    // nothing, not even which methods a URL takes.
-    let target = match check_url(shared, ctx, path, query) {
+    let target = match check_url(shared, ctx, method, path, query) {
         Ok(t) => t,
         Err(refusal) => return refused(refusal),
     };
-    if method != Method::GET && method != Method::HEAD {
-        return xml_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowed",
-            "The specified method is not allowed against this resource.",
-            path,
-        );
-    }
     let Some(file) = shared
         .store
         .file(&target.instance_id, &target.backup_id, &target.file)

@@ -196,22 +196,22 @@
 //! <Resource>..</Resource><RequestId>..</RequestId></Error>`). Like the object store, the
 //! emulator checks the signature before it looks for the key, so every request under
 //! `/backups` or `/internal/backups` without a valid signature for exactly its path is refused
-//! with 403, whatever the method and whether or not the key exists. In order, the first
-//! failure answers:
+//! with 403, whether or not the key exists. In order, the first failure answers:
 //!
 //! 1. A path outside both prefixes (`/nothing`, `/backupsX`) → 404 `NoSuchKey`.
 //! 2. A segment that is `.`, contains `..`, `/`, `\` or NUL (also percent-encoded), or is not
 //!    percent-encoded UTF-8 → 403 `AccessDenied` (path traversal).
 //! 3. No `q-sign-time`, `q-limit` or `q-signature`, or a malformed `q-sign-time` → 403
 //!    `AccessDenied` ("Request is missing its signature.").
-//! 4. A signature that is not the one for this path, query and network → 403
+//! 4. A signature that is not the one for this method, path, query and network → 403
 //!    `SignatureDoesNotMatch`. That includes every path not shaped `INSTANCE/BACKUP/FILE` with
 //!    three non-empty segments: `/backups`, `/backups/`, too few or too many segments, an empty
-//!    segment, a trailing slash; no signature is ever issued for those.
+//!    segment, a trailing slash; no signature is ever issued for those. URLs are signed for
+//!    `GET`, as the object store signs the method; the emulator also takes `HEAD` with them,
+//!    and any other method (`PUT`, `DELETE`, ...) does not match.
 //! 5. An expired URL → 403 `AccessDenied` ("Request has expired"); a network restriction →
 //!    403 `AccessDenied`.
-//! 6. A method other than `GET` or `HEAD` → 405 `MethodNotAllowed`.
-//! 7. A correctly signed URL whose file no longer exists (its backup was registered again
+//! 6. A correctly signed URL whose file no longer exists (its backup was registered again
 //!    without it) → 404 `NoSuchKey`.
 //!
 //! Files are looked up by name in the backup, never by joining the path to a folder, and are

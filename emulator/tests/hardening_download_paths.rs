@@ -234,7 +234,7 @@ async fn the_answer_does_not_tell_whether_a_key_exists() {
 }
 
 #[tokio::test]
-async fn other_methods_without_a_valid_signature_get_403() {
+async fn methods_other_than_get_and_head_get_403_even_with_a_genuine_url() {
     let emu = start_small().await;
     let urls = urls(&emu, describe_body()).await;
     let (path, query) = path_and_query(&emu, &urls[0].0);
@@ -250,10 +250,25 @@ async fn other_methods_without_a_valid_signature_get_403() {
             assert_nothing_served(&target, &a);
         }
     }
-    // With a valid signature the method itself is what is wrong.
+    // A URL is signed for GET: with another method even the genuine URL does not match, and
+    // the method is checked with the signature, before the expiry.
+    for method in ["DELETE", "PUT", "POST"] {
+        let a = raw(&emu, method, &format!("{path}?{query}")).await;
+        assert_eq!(a.status, 403, "{method}: {}", a.head);
+        assert_eq!(
+            a.code().as_deref(),
+            Some("SignatureDoesNotMatch"),
+            "{method}"
+        );
+    }
+    emu.set_url_ttl(Duration::ZERO);
+    let expired = common::urls(&emu, describe_body()).await;
+    let (path, query) = path_and_query(&emu, &expired[0].0);
     let a = raw(&emu, "DELETE", &format!("{path}?{query}")).await;
-    assert_eq!(a.status, 405, "{}", a.head);
-    assert_eq!(a.code().as_deref(), Some("MethodNotAllowed"));
+    assert_eq!(a.code().as_deref(), Some("SignatureDoesNotMatch"));
+    let a = raw(&emu, "GET", &format!("{path}?{query}")).await;
+    assert_eq!(a.code().as_deref(), Some("AccessDenied"));
+    assert!(a.text().contains("Request has expired"), "{}", a.text());
 }
 
 #[tokio::test]
