@@ -12,7 +12,7 @@ use tencentcloud_transport::{ActionError, Error};
 pub enum Exit {
     /// 1: the API answered with an error (code, message and RequestId on stderr).
     Service = 1,
-    /// 2: the command line is wrong (unknown option, bad value, bad JSON).
+    /// 2: the command line is wrong (unknown option, bad value, conflicting options, bad JSON).
     Usage = 2,
     /// 3: credentials or configuration (no credentials, no region, bad endpoint).
     Config = 3,
@@ -33,7 +33,8 @@ Exit codes:
   0  success
   1  the API answered with an error (code, message and RequestId are printed on stderr),
      or a backup task failed (its TaskMessage is printed)
-  2  usage error: unknown option, missing or invalid value, malformed --json
+  2  usage error: unknown option, missing or invalid value, conflicting options,
+     malformed --json
   3  credentials or configuration: no credentials, no region, invalid endpoint or region
   4  network or timeout: endpoint unreachable, download failed or refused (expired URL)
   5  download verification failed: size or CRC-64 mismatch, unsafe file name, empty backup

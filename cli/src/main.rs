@@ -67,9 +67,22 @@ struct Globals {
     /// Output format (default: json for API actions, table for download, demo, backup and export).
     #[arg(long, global = true, value_enum)]
     output: Option<Format>,
-    /// Make one attempt per call and per file (no retries, no resume, no URL refresh).
+    /// Make one attempt per call and per file (no retries, no resume, no URL refresh); the
+    /// same as --max-attempts 1, and it wins over TCREDIS_MAX_ATTEMPTS.
     #[arg(long, global = true)]
     no_retry: bool,
+    /// Attempts per API call and per download file, the first included (1-100; 1 is the same
+    /// as --no-retry). Default: 3 per API call, 5 per file. A file's attempts that made
+    /// progress (a resumed transfer) do not count.
+    #[arg(
+        long,
+        global = true,
+        env = "TCREDIS_MAX_ATTEMPTS",
+        value_name = "N",
+        value_parser = parse_max_attempts,
+        allow_negative_numbers = true
+    )]
+    max_attempts: Option<u32>,
     /// Log to stderr (-v info, -vv debug, -vvv trace). Signed URLs and secrets are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -314,11 +327,70 @@ fn profile_hint(globals: &Globals) -> String {
     format!("the [{section}] section of the profile file {path}")
 }
 
-fn retry_policy(globals: &Globals) -> RetryPolicy {
-    if globals.no_retry {
-        RetryPolicy::disabled()
-    } else {
-        RetryPolicy::default()
+/// The largest accepted `--max-attempts`: with the backoff capped at 5 s, the waits between
+/// the attempts of one call add up to about eight minutes at most.
+const MAX_ATTEMPTS: u32 = 100;
+
+/// `--max-attempts` / `TCREDIS_MAX_ATTEMPTS`.
+fn parse_max_attempts(raw: &str) -> Result<u32, String> {
+    match raw.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_ATTEMPTS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of attempts from 1 to {MAX_ATTEMPTS} \
+             (from --max-attempts or TCREDIS_MAX_ATTEMPTS)"
+        )),
+    }
+}
+
+/// `--no-retry` with `--max-attempts N` (N > 1) on the command line contradicts itself; from
+/// `TCREDIS_MAX_ATTEMPTS`, the explicit `--no-retry` wins.
+fn retry_conflict(matches: &clap::ArgMatches) -> Option<String> {
+    let attempts = matches.get_one::<u32>("max_attempts").copied()?;
+    let from_command_line =
+        matches.value_source("max_attempts") == Some(clap::parser::ValueSource::CommandLine);
+    (matches.get_flag("no_retry") && from_command_line && attempts > 1).then(|| {
+        format!(
+            "the argument '--no-retry' cannot be used with '--max-attempts {attempts}' \
+             (--no-retry is --max-attempts 1)"
+        )
+    })
+}
+
+impl Globals {
+    /// Attempts per call and per file when the command line or environment sets them.
+    fn attempts(&self) -> Option<u32> {
+        if self.no_retry {
+            Some(1)
+        } else {
+            self.max_attempts
+        }
+    }
+
+    /// Whether every call and file gets a single attempt (then polls do not retry either).
+    fn single_attempt(&self) -> bool {
+        self.attempts() == Some(1)
+    }
+
+    /// The retry policy of API calls.
+    fn retry_policy(&self) -> RetryPolicy {
+        match self.attempts() {
+            Some(n) => RetryPolicy::new().with_max_attempts(n),
+            None => RetryPolicy::default(),
+        }
+    }
+
+    /// Options of API calls: their retry budget.
+    fn call_options(&self) -> CallOptions {
+        CallOptions::new().retry(self.retry_policy())
+    }
+
+    /// Download options with the retry budgets of the calls and of each file.
+    fn download_options(&self) -> DownloadOptions {
+        let options = DownloadOptions::new().call_options(self.call_options());
+        match self.attempts() {
+            Some(n) => options.retry(RetryPolicy::new().with_max_attempts(n)),
+            None => options,
+        }
     }
 }
 
@@ -331,7 +403,7 @@ fn client(globals: &Globals) -> Result<Client, CliError> {
     };
     let mut builder = Client::builder()
         .region(region)
-        .retry(retry_policy(globals));
+        .retry(globals.retry_policy());
     if let Some(endpoint) = &globals.endpoint {
         builder = builder.endpoint(Endpoint::Url(endpoint.clone()));
     }
@@ -380,7 +452,7 @@ async fn call_action(
     body: serde_json::Value,
 ) -> Result<(), CliError> {
     let client = client(globals)?;
-    let options = CallOptions::new().retry(retry_policy(globals));
+    let options = globals.call_options();
     let send = registry::SendJson {
         client,
         body,
@@ -447,14 +519,11 @@ async fn run(
             force,
         } => {
             let client = client(&globals)?;
-            let mut options = DownloadOptions::new()
+            let options = globals
+                .download_options()
                 .inner(inner)
                 .parallel(usize::from(parallel))
-                .force(force)
-                .call_options(CallOptions::new().retry(retry_policy(&globals)));
-            if globals.no_retry {
-                options = options.retry(RetryPolicy::disabled());
-            }
+                .force(force);
             let progress = download_cmd::Progress::auto(globals.verbose > 0);
             download_cmd::run(
                 &client,
@@ -488,7 +557,7 @@ async fn run(
                     begin_time,
                     end_time,
                 },
-                CallOptions::new().retry(retry_policy(&globals)),
+                globals.call_options(),
                 globals.output.unwrap_or(Format::Table),
                 &profile_hint(&globals),
             )
@@ -513,8 +582,8 @@ async fn run(
                     timeout,
                     poll_interval,
                 },
-                CallOptions::new().retry(retry_policy(&globals)),
-                globals.no_retry,
+                globals.call_options(),
+                globals.single_attempt(),
                 globals.output.unwrap_or(Format::Table),
                 &profile_hint(&globals),
             )
@@ -531,11 +600,6 @@ async fn run(
             poll_interval,
         } => {
             let client = client(&globals)?;
-            let call_options = CallOptions::new().retry(retry_policy(&globals));
-            let mut download = DownloadOptions::new().call_options(call_options.clone());
-            if globals.no_retry {
-                download = download.retry(RetryPolicy::disabled());
-            }
             backup_cmd::export(
                 &client,
                 backup_cmd::ExportArgs {
@@ -548,9 +612,9 @@ async fn run(
                     timeout,
                     poll_interval,
                 },
-                call_options,
-                download,
-                globals.no_retry,
+                globals.call_options(),
+                globals.download_options(),
+                globals.single_attempt(),
                 &download_cmd::Progress::auto(globals.verbose > 0),
                 globals.output.unwrap_or(Format::Table),
                 &profile_hint(&globals),
@@ -597,7 +661,8 @@ fn main() -> ExitCode {
             return e.code();
         }
     };
-    let matches = match build_command(&schema).try_get_matches() {
+    let mut command = build_command(&schema);
+    let matches = match command.try_get_matches_from_mut(std::env::args_os()) {
         Ok(m) => m,
         Err(e) => {
             // --help and --version print to stdout and succeed; real errors exit 2.
@@ -609,6 +674,12 @@ fn main() -> ExitCode {
             };
         }
     };
+    if let Some(conflict) = retry_conflict(&matches) {
+        let _ = command
+            .error(clap::error::ErrorKind::ArgumentConflict, conflict)
+            .print();
+        return ExitCode::from(Exit::Usage as u8);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -10,6 +10,14 @@ use tencentcloud_redis_emulator::{DemoData, Emulator, Faults, RunningEmulator};
 
 const INSTANCE: &str = "crs-4y9t57vt";
 const BACKUP: &str = "678362566696298532848117";
+/// `describe-backup-url` of the demo backup.
+const DESCRIBE: [&str; 5] = [
+    "describe-backup-url",
+    "--instance-id",
+    INSTANCE,
+    "--backup-id",
+    BACKUP,
+];
 
 /// A small demo data set keeps the suite fast.
 async fn emulator() -> RunningEmulator {
@@ -70,6 +78,14 @@ impl Run {
         self
     }
 
+    /// Sets `TCREDIS_MAX_ATTEMPTS` when `value` is given.
+    fn max_attempts_env(self, value: Option<&str>) -> Self {
+        match value {
+            Some(value) => self.env("TCREDIS_MAX_ATTEMPTS", value),
+            None => self,
+        }
+    }
+
     fn env_remove(mut self, key: &str) -> Self {
         self.cmd.env_remove(key);
         self
@@ -101,6 +117,20 @@ impl From<Output> for Result {
 impl Result {
     fn expect_code(&self, code: i32) -> &Self {
         assert_eq!(self.code, Some(code), "unexpected exit code: {self:#?}");
+        self
+    }
+
+    /// Exit code 2, nothing on stdout, and every needle in stderr (`what` names the case).
+    fn expect_usage_error(&self, what: impl std::fmt::Debug, needles: &[&str]) -> &Self {
+        self.expect_code(2);
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "{what:?}: stderr lacks {n:?}: {}",
+                self.stderr
+            );
+        }
+        assert!(self.stdout.is_empty(), "{what:?}: {}", self.stdout);
         self
     }
 
@@ -318,16 +348,9 @@ async fn bad_arguments_are_usage_errors_that_send_nothing() {
         (vec!["no-such-command"], vec!["no-such-command"]),
     ];
     for (args, needles) in cases {
-        let r = Run::against(&emu, &args).output();
-        r.expect_code(2);
-        for n in needles {
-            assert!(
-                r.stderr.contains(n),
-                "{args:?}: stderr lacks {n:?}: {}",
-                r.stderr
-            );
-        }
-        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        Run::against(&emu, &args)
+            .output()
+            .expect_usage_error(&args, &needles);
     }
     assert!(emu.request_log().is_empty(), "{:?}", emu.request_log());
 }
@@ -359,6 +382,9 @@ async fn help_lists_enum_values_and_exit_codes() {
         "export",
         "  7  a backup task did not finish within --timeout",
         "TENCENTCLOUD_SECRET_ID",
+        "--max-attempts <N>",
+        "Default: 3 per API call, 5 per file",
+        "[env: TCREDIS_MAX_ATTEMPTS=]",
     ] {
         assert!(r.stdout.contains(n), "{n}: {}", r.stdout);
     }
@@ -1574,4 +1600,197 @@ async fn bad_backup_and_export_arguments_are_usage_errors() {
     }
     assert!(emu.request_log().is_empty(), "{:?}", actions_sent(&emu));
     assert!(!Path::new(out).exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_max_attempts_are_usage_errors_that_send_nothing() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let describe = DESCRIBE;
+    let download = [
+        "download",
+        "--instance-id",
+        INSTANCE,
+        "--backup-id",
+        BACKUP,
+        "--out",
+        out,
+    ];
+    let create = ["backup", "create", "--instance-id", INSTANCE, "--wait"];
+    let export = ["export", "--instance-id", INSTANCE, "--out", out];
+    let range = [
+        "--max-attempts <N>",
+        "from 1 to 100",
+        "TCREDIS_MAX_ATTEMPTS",
+    ];
+    let conflict = ["--no-retry", "--max-attempts 5", "cannot be used with"];
+    let commands: [&[&str]; 4] = [&describe, &download, &create, &export];
+    // Before the subcommand and after it.
+    fn placed<'a>(options: &[&'a str], command: &[&'a str]) -> [Vec<&'a str>; 2] {
+        [[options, command].concat(), [command, options].concat()]
+    }
+    let bad = ["0", "101", "-1", "lots", "99999999999"];
+    for (value, command) in bad.into_iter().zip(commands.iter().cycle()) {
+        for args in placed(&["--max-attempts", value], command) {
+            Run::against(&emu, &args)
+                .output()
+                .expect_usage_error(&args, &range);
+        }
+    }
+    for (value, command) in [("0", &describe[..]), ("three", &download)] {
+        Run::against(&emu, command)
+            .max_attempts_env(Some(value))
+            .output()
+            .expect_usage_error((command, value), &range);
+    }
+    for command in commands {
+        for args in placed(&["--no-retry", "--max-attempts", "5"], command) {
+            Run::against(&emu, &args)
+                .output()
+                .expect_usage_error(&args, &conflict);
+        }
+    }
+    // The command line's value is the one checked, whatever the environment says.
+    let args = [&["--max-attempts", "5", "--no-retry"][..], &export].concat();
+    Run::against(&emu, &args)
+        .max_attempts_env(Some("1"))
+        .output()
+        .expect_usage_error(&args, &conflict);
+    assert!(emu.request_log().is_empty(), "{:?}", actions_sent(&emu));
+    assert!(!Path::new(out).exists());
+
+    // Consistent combinations are accepted: --no-retry with --max-attempts 1, and --no-retry
+    // over the environment's budget.
+    for (args, env) in [
+        (
+            [&["--no-retry", "--max-attempts", "1"][..], &describe].concat(),
+            None,
+        ),
+        ([&["--no-retry"][..], &describe].concat(), Some("7")),
+        ([&["--max-attempts", "100"][..], &describe].concat(), None),
+    ] {
+        Run::against(&emu, &args)
+            .max_attempts_env(env)
+            .output()
+            .expect_code(0);
+    }
+}
+
+/// How many GET requests each download path received.
+fn gets_per_path(emu: &RunningEmulator) -> std::collections::BTreeMap<String, usize> {
+    let mut gets = std::collections::BTreeMap::new();
+    for e in emu.request_log().into_iter().filter(|e| e.method == "GET") {
+        *gets.entry(e.path).or_default() += 1;
+    }
+    gets
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_attempts_bounds_every_call_and_every_file() {
+    // Every API answer is an HTTP 503: a call makes exactly its budget of attempts.
+    let emu = emulator_with(|b| {
+        b.backup_task_duration(Duration::from_millis(100))
+            .faults(Faults::none().http_5xx(1.0))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let describe = DESCRIBE;
+    let create = ["backup", "create", "--instance-id", INSTANCE, "--wait"];
+    let export = ["export", "--instance-id", INSTANCE, "--out", out];
+    // (arguments, TCREDIS_MAX_ATTEMPTS, the action sent, attempts); `backup create --wait`
+    // and `export` first list the backups known before.
+    let cases: Vec<(Vec<&str>, Option<&str>, &str, usize)> = vec![
+        (describe.to_vec(), None, "DescribeBackupUrl", 3),
+        (
+            [&["--max-attempts", "5"][..], &describe].concat(),
+            None,
+            "DescribeBackupUrl",
+            5,
+        ),
+        (
+            [&describe[..], &["--max-attempts", "1"]].concat(),
+            None,
+            "DescribeBackupUrl",
+            1,
+        ),
+        (describe.to_vec(), Some("2"), "DescribeBackupUrl", 2),
+        (
+            [&["--max-attempts", "4"][..], &describe].concat(),
+            Some("2"),
+            "DescribeBackupUrl",
+            4,
+        ),
+        (
+            [&["--no-retry"][..], &describe].concat(),
+            Some("6"),
+            "DescribeBackupUrl",
+            1,
+        ),
+        (
+            [&["--max-attempts", "4"][..], &create].concat(),
+            None,
+            "DescribeInstanceBackups",
+            4,
+        ),
+        (
+            [&["--max-attempts", "2"][..], &export].concat(),
+            None,
+            "DescribeInstanceBackups",
+            2,
+        ),
+    ];
+    for (args, env, action, attempts) in cases {
+        emu.clear_request_log();
+        let r = Run::against(&emu, &args).max_attempts_env(env).output();
+        r.expect_code(4);
+        assert!(r.stderr.contains("503"), "{args:?}: {}", r.stderr);
+        let sent = actions_sent(&emu);
+        assert_eq!(sent, vec![action; attempts], "{args:?} {env:?}");
+        assert!(
+            emu.request_log().iter().all(|e| e.status == 503),
+            "{args:?}"
+        );
+    }
+    assert!(!Path::new(out).exists());
+
+    // Every download response is cut before its first byte: each file of `download` and
+    // `export` makes exactly its budget of attempts (5 by default); the API calls succeed.
+    emu.set_faults(Faults::none().cut_download_after(0));
+    let cases = [
+        ("download", None, 5),
+        ("download", Some("2"), 2),
+        ("download", Some("1"), 1),
+        ("export", None, 5),
+        ("export", Some("2"), 2),
+    ];
+    for (command, flag, attempts) in cases {
+        emu.clear_request_log();
+        let target = dir.path().join(format!("{command}-{attempts}"));
+        let target = target.to_str().unwrap();
+        let mut args = vec![];
+        if let Some(n) = flag {
+            args.extend(["--max-attempts", n]);
+        }
+        args.extend([command, "--instance-id", INSTANCE, "--out", target]);
+        args.extend(match command {
+            "download" => ["--backup-id", BACKUP],
+            _ => ["--poll-interval", "0.1"],
+        });
+        let r = Run::against(&emu, &args).output();
+        r.expect_code(4).no_signature(true);
+        let urls = actions_sent(&emu)
+            .iter()
+            .filter(|a| *a == "DescribeBackupUrl")
+            .count();
+        assert_eq!(urls, 1, "{args:?}: {:?}", actions_sent(&emu));
+        let gets = gets_per_path(&emu);
+        assert_eq!(gets.len(), 3, "{args:?}: {gets:?}");
+        assert!(gets.values().all(|n| *n == attempts), "{args:?}: {gets:?}");
+        let written = names_in(Path::new(target));
+        assert!(!written.iter().any(|n| n.ends_with(".rdb")), "{written:?}");
+    }
 }
