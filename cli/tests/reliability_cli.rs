@@ -82,12 +82,41 @@ fn matrix_faults(seed: u64) -> Faults {
         .connection_reset(p)
 }
 
-/// The CLI's retry budget is fixed: 3 attempts per call (`--no-retry` makes it 1; there is no
-/// flag to raise it). At 30% faults a call therefore fails with probability 0.3^3 = 2.7%, and
-/// a series of 20 calls meets such a call under about 4 seeds in 10. The series below runs
-/// under a seed where none does (it still needs a third attempt once); the second part runs
-/// under a seed whose fourth call draws three faults in a row, and checks the CLI gives up
-/// after exactly 3 attempts with a failure exit code.
+/// The attempts per call of the fault series. At 30% faults a call fails only when all of
+/// them draw a fault: 0.3^8 ≈ 6.6e-5 per call, about 0.13% for a series of 20 calls under
+/// any seed (with the default budget of 3 it was 0.3^3 = 2.7% per call, and about 4 seeds in
+/// 10 broke the series).
+const SERIES_ATTEMPTS: usize = 8;
+
+/// `tcredis [extra...] describe-backup-url ...`; returns its output and the API requests it
+/// made (from the emulator's log, cleared first).
+async fn describe_logged(
+    emu: &RunningEmulator,
+    home: &Path,
+    extra: &[&str],
+) -> (Output, Vec<LogEntry>) {
+    emu.clear_request_log();
+    let mut args = extra.to_vec();
+    args.extend([
+        "describe-backup-url",
+        "--instance-id",
+        INSTANCE,
+        "--backup-id",
+        BACKUP,
+    ]);
+    let out = run(tcredis(emu, emu.endpoint(), home, &args)).await;
+    let posts = emu
+        .request_log()
+        .into_iter()
+        .filter(|e| e.method == "POST")
+        .collect();
+    (out, posts)
+}
+
+/// The series runs with `--max-attempts 8`, so it no longer depends on a seed under which no
+/// call draws three faults in a row; every attempt is checked against the emulator's log.
+/// The second part makes every answer a fault and checks that `--max-attempts N` stops after
+/// exactly N attempts, with the exit code of the last fault, for each of the four faults.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn describe_backup_url_exits_0_through_thirty_percent_faults() {
     let emu = Emulator::builder()
@@ -102,30 +131,17 @@ async fn describe_backup_url_exits_0_through_thirty_percent_faults() {
         .expect("emulator starts");
     let home = tempfile::tempdir().expect("home");
     const RUNS: usize = 20;
-    let mut posts_before = 0;
+    let budget = SERIES_ATTEMPTS.to_string();
     let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
     let mut max_attempts = 0;
     for i in 0..RUNS {
-        let out = run(tcredis(
-            &emu,
-            emu.endpoint(),
-            home.path(),
-            &[
-                "describe-backup-url",
-                "--instance-id",
-                INSTANCE,
-                "--backup-id",
-                BACKUP,
-            ],
-        ))
-        .await;
+        let (out, mine) = describe_logged(&emu, home.path(), &["--max-attempts", &budget]).await;
         assert_eq!(
             out.status.code(),
             Some(0),
-            "run {i}: stdout {} stderr {}\nthis run's requests: {:#?}",
+            "run {i}: stdout {} stderr {}\nthis run's requests: {mine:#?}",
             text(&out.stdout),
             text(&out.stderr),
-            &emu.request_log()[posts_before..]
         );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
         assert_eq!(
@@ -134,13 +150,6 @@ async fn describe_backup_url_exits_0_through_thirty_percent_faults() {
             "run {i}: {v}"
         );
         // This run's attempts: faults, then one success.
-        let posts: Vec<LogEntry> = emu
-            .request_log()
-            .into_iter()
-            .filter(|e| e.method == "POST")
-            .collect();
-        let mine = &posts[posts_before..];
-        posts_before = posts.len();
         let (last, before) = mine
             .split_last()
             .unwrap_or_else(|| panic!("run {i} sent nothing"));
@@ -157,7 +166,7 @@ async fn describe_backup_url_exits_0_through_thirty_percent_faults() {
             );
         }
         max_attempts = max_attempts.max(mine.len());
-        for e in mine {
+        for e in &mine {
             *per_kind.entry(kind_of(e)).or_default() += 1;
         }
     }
@@ -167,60 +176,75 @@ async fn describe_backup_url_exits_0_through_thirty_percent_faults() {
         .map(|(_, n)| n)
         .sum();
     eprintln!(
-        "cli fault series: {RUNS} runs exited 0, {} attempts (max {max_attempts} per run), {faults} faults: {per_kind:?}",
+        "cli fault series: {RUNS} runs with --max-attempts {SERIES_ATTEMPTS} exited 0, {} attempts (max {max_attempts} per run), {faults} faults: {per_kind:?}",
         RUNS + faults
     );
     assert_eq!(per_kind.get("Success"), Some(&RUNS));
     assert!(
-        faults >= 4,
+        faults >= 1,
         "faults were injected and retried: {per_kind:?}"
     );
-    assert!((2..=3).contains(&max_attempts), "{max_attempts}");
-    for kind in ["RequestLimitExceeded", "InternalError", "Http5xx", "Reset"] {
-        assert!(
-            per_kind.contains_key(kind),
-            "{kind} not injected: {per_kind:?}"
-        );
-    }
+    assert!(
+        (2..=SERIES_ATTEMPTS).contains(&max_attempts),
+        "{max_attempts}"
+    );
 
-    // Three faults in a row exhaust the budget: exactly 3 attempts, then a failure exit.
-    emu.set_faults(matrix_faults(0x1550_0013));
-    emu.clear_request_log();
-    let mut failed = None;
-    for i in 0..10 {
-        let before = emu.request_log().len();
-        let out = run(tcredis(
-            &emu,
-            emu.endpoint(),
-            home.path(),
-            &[
-                "describe-backup-url",
-                "--instance-id",
-                INSTANCE,
-                "--backup-id",
-                BACKUP,
-            ],
-        ))
-        .await;
-        let mine: Vec<LogEntry> = emu.request_log()[before..].to_vec();
-        if out.status.code() != Some(0) {
-            assert!(
-                matches!(out.status.code(), Some(1) | Some(4)),
-                "run {i}: {}",
+    // Every answer a fault: --max-attempts N makes exactly N attempts, then the exit code of
+    // the last answer (1 for a service error, 4 for the network and HTTP ones).
+    let always = [
+        (
+            Faults::none().request_limit_exceeded(1.0),
+            "RequestLimitExceeded",
+            1,
+        ),
+        (Faults::none().internal_error(1.0), "InternalError", 1),
+        (Faults::none().http_5xx(1.0), "Http5xx", 4),
+        (Faults::none().connection_reset(1.0), "Reset", 4),
+    ];
+    for (faults, kind, code) in always {
+        for attempts in ["2", "1"] {
+            emu.set_faults(faults.clone());
+            let (out, mine) =
+                describe_logged(&emu, home.path(), &["--max-attempts", attempts]).await;
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{kind}: {}",
                 text(&out.stderr)
             );
-            assert_eq!(mine.len(), 3, "run {i}: {mine:#?}");
-            assert!(
-                mine.iter()
-                    .all(|e| kind_of(e) != "Success" && kind_of(e) != "Other"),
-                "{mine:#?}"
-            );
-            failed = Some(i);
-            break;
+            assert!(out.stdout.is_empty(), "{kind}: {}", text(&out.stdout));
+            assert_eq!(mine.len().to_string(), attempts, "{kind}: {mine:#?}");
+            assert!(mine.iter().all(|e| kind_of(e) == kind), "{mine:#?}");
         }
-        assert!(mine.len() <= 3, "run {i}: {mine:#?}");
     }
-    assert_eq!(failed, Some(3), "the seed's fourth call draws three faults");
+    // A budget above the old fixed 3, through a mix of the four faults (each a quarter).
+    emu.set_faults(
+        Faults::none()
+            .seed(0x1550_0013)
+            .request_limit_exceeded(0.25)
+            .internal_error(1.0 / 3.0)
+            .http_5xx(0.5)
+            .connection_reset(1.0),
+    );
+    let (out, mine) = describe_logged(&emu, home.path(), &["--max-attempts", "5"]).await;
+    let last = mine.last().map(kind_of);
+    let code = if matches!(last, Some("RequestLimitExceeded" | "InternalError")) {
+        1
+    } else {
+        4
+    };
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{last:?}: {}",
+        text(&out.stderr)
+    );
+    assert_eq!(mine.len(), 5, "{mine:#?}");
+    assert!(
+        mine.iter()
+            .all(|e| kind_of(e) != "Success" && kind_of(e) != "Other"),
+        "{mine:#?}"
+    );
 }
 
 // ---- kill -9 ----
