@@ -13,7 +13,8 @@
 //!
 //! Environment: `TENCENTCLOUD_REGION` (default `ap-guangzhou`), `TENCENTCLOUD_ENDPOINT`
 //! (`default`, `mainland`, `regional` or a URL; default `default`), credentials from the
-//! default chain (environment, `~/.tencentcloud/credentials`, CVM role).
+//! default chain (environment, `~/.tencentcloud/credentials`, `/etc/tencentcloud/credentials`,
+//! CVM role).
 
 use std::fmt;
 use std::process::ExitCode;

@@ -10,14 +10,17 @@
 //!   `TENCENTCLOUD_SESSION_TOKEN`;
 //! - [`ProfileProvider`]: the INI file `~/.tencentcloud/credentials`, section `[default]` or the
 //!   one named by `TENCENTCLOUD_PROFILE`, keys `secret_id`, `secret_key` and optionally `token`;
+//!   [`ProfileProvider::system`] reads the system-wide file `/etc/tencentcloud/credentials`
+//!   the same way;
 //! - [`CvmRoleProvider`]: temporary keys of the CVM instance's CAM role from the metadata
 //!   service, cached and refreshed before they expire;
-//! - [`DefaultCredentialsChain`]: the three above in that order; its error names every place it
-//!   looked.
+//! - [`DefaultCredentialsChain`]: the environment, the user's profile file, the system-wide
+//!   profile file, the CVM role, in that order, as the official SDKs look; its error names every
+//!   place it looked.
 //!
-//! Every provider takes its environment (a variable lookup function, a home directory, a
-//! metadata URL) as a constructor argument, so tests never need to change the process
-//! environment.
+//! Every provider takes its environment (a variable lookup function, a home directory, a file
+//! path, a metadata URL) as a constructor argument, so tests never need to change the process
+//! environment or touch `/etc`.
 
 use std::fmt;
 use std::future::Future;
@@ -338,7 +341,8 @@ impl ProvideCredentials for EnvProvider {
     }
 }
 
-/// Credentials from an INI profile file, by default `~/.tencentcloud/credentials`.
+/// Credentials from an INI profile file, by default `~/.tencentcloud/credentials`;
+/// [`ProfileProvider::system`] reads `/etc/tencentcloud/credentials`.
 ///
 /// The section is the one given to [`ProfileProvider::with_profile`], else the one named by
 /// `TENCENTCLOUD_PROFILE`, else `default`. Keys: `secret_id`, `secret_key`, optional `token`.
@@ -368,6 +372,9 @@ impl Default for ProfileProvider {
 
 /// The profile file's path relative to the home directory.
 pub const PROFILE_FILE: &str = ".tencentcloud/credentials";
+
+/// The system-wide profile file, read after the user's own.
+pub const SYSTEM_PROFILE_FILE: &str = "/etc/tencentcloud/credentials";
 
 impl ProfileProvider {
     /// `~/.tencentcloud/credentials` of the current user (from `HOME`, or `USERPROFILE` on
@@ -399,8 +406,28 @@ impl ProfileProvider {
         home: impl AsRef<Path>,
         lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) -> Self {
+        Self::with_file(home.as_ref().join(PROFILE_FILE), lookup)
+    }
+
+    /// The system-wide file `/etc/tencentcloud/credentials`, with the profile from
+    /// `TENCENTCLOUD_PROFILE` or `default`. [`DefaultCredentialsChain`] reads it after the
+    /// user's own file.
+    pub fn system() -> Self {
         Self {
-            path: Some(home.as_ref().join(PROFILE_FILE)),
+            path: Some(PathBuf::from(SYSTEM_PROFILE_FILE)),
+            profile: None,
+            lookup: process_env(),
+        }
+    }
+
+    /// A specific file, with the profile from `TENCENTCLOUD_PROFILE` (read through `lookup`)
+    /// or `default`: e.g. the system-wide file kept somewhere else, in a test.
+    pub fn with_file(
+        path: impl Into<PathBuf>,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            path: Some(path.into()),
             profile: None,
             lookup: Arc::new(lookup),
         }
@@ -815,11 +842,22 @@ impl ProvideCredentials for CredentialsChain {
     }
 }
 
-/// The default chain: [`EnvProvider`], then [`ProfileProvider`], then [`CvmRoleProvider`].
+/// The default chain, in the official SDKs' order: [`EnvProvider`], then the user's
+/// [`ProfileProvider`] (`~/.tencentcloud/credentials`), then the system-wide one
+/// ([`ProfileProvider::system`], `/etc/tencentcloud/credentials`), then [`CvmRoleProvider`].
+///
+/// Each step follows [`CredentialsChain`]: a file that does not exist, cannot be read or has no
+/// section for the profile passes on to the next step; a file with a malformed line or an
+/// incomplete section stops the chain with an error naming the file. (The official Python SDK
+/// reads the system-wide file only when the user has no file at all; here a user file without
+/// the profile's section passes on to it too.)
 #[derive(Debug)]
 pub struct DefaultCredentialsChain {
     chain: CredentialsChain,
 }
+
+/// Where the system-wide profile provider sits in [`DefaultCredentialsChain`]'s chain.
+const SYSTEM_PROFILE_STEP: usize = 2;
 
 impl Default for DefaultCredentialsChain {
     fn default() -> Self {
@@ -828,8 +866,8 @@ impl Default for DefaultCredentialsChain {
 }
 
 impl DefaultCredentialsChain {
-    /// The chain reading the process environment, the current user's profile file and the
-    /// real metadata service.
+    /// The chain reading the process environment, the current user's profile file, the
+    /// system-wide profile file and the real metadata service.
     pub fn new() -> Self {
         Self::with_providers(
             EnvProvider::new(),
@@ -838,16 +876,34 @@ impl DefaultCredentialsChain {
         )
     }
 
-    /// The chain with its three providers configured explicitly (e.g. a lookup function, a
-    /// home directory and a local metadata URL in tests).
+    /// The chain with the environment, user profile and CVM providers configured explicitly
+    /// (e.g. a lookup function, a home directory and a local metadata URL in tests). The
+    /// system-wide step reads `/etc/tencentcloud/credentials` ([`ProfileProvider::system`], the
+    /// profile from the process's `TENCENTCLOUD_PROFILE`) unless
+    /// [`DefaultCredentialsChain::with_system_profile`] replaces it.
     pub fn with_providers(
         env: EnvProvider,
         profile: ProfileProvider,
         cvm: CvmRoleProvider,
     ) -> Self {
+        let providers: Vec<Box<dyn ProvideCredentials>> = vec![
+            Box::new(env),
+            Box::new(profile),
+            Box::new(ProfileProvider::system()),
+            Box::new(cvm),
+        ];
         Self {
-            chain: CredentialsChain::new(vec![Box::new(env), Box::new(profile), Box::new(cvm)]),
+            chain: CredentialsChain::new(providers),
         }
+    }
+
+    /// Reads the system-wide profile from `system` instead (e.g.
+    /// [`ProfileProvider::with_file`] on a temporary file in tests).
+    pub fn with_system_profile(mut self, system: ProfileProvider) -> Self {
+        if let Some(step) = self.chain.providers.get_mut(SYSTEM_PROFILE_STEP) {
+            *step = Box::new(system);
+        }
+        self
     }
 }
 

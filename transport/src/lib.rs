@@ -11,7 +11,8 @@
 //!
 //! # async fn demo<A: tencentcloud_transport::Action>(request: A)
 //! # -> Result<(), Box<dyn std::error::Error>> {
-//! // Credentials come from the default chain: environment, profile file, CVM role.
+//! // Credentials come from the default chain: environment, ~/.tencentcloud/credentials,
+//! // /etc/tencentcloud/credentials, CVM role.
 //! let client = Client::builder()
 //!     .region("ap-guangzhou")
 //!     .endpoint(Endpoint::Default)

@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::*;
 use tencentcloud_transport::credentials::{
-    CredentialsChain, CredentialsErrorKind, CvmRoleProvider, DefaultCredentialsChain, EnvProvider,
-    ProfileProvider, CVM_METADATA_URL,
+    CredentialsChain, CredentialsError, CredentialsErrorKind, CvmRoleProvider,
+    DefaultCredentialsChain, EnvProvider, ProfileProvider, CVM_METADATA_URL, SYSTEM_PROFILE_FILE,
 };
 use tencentcloud_transport::{Client, Credentials, Endpoint, ProvideCredentials};
 
@@ -20,6 +20,12 @@ fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync 
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     move |name| map.get(name).cloned()
+}
+
+/// The system-wide step of the default chain pointed at a file that does not exist, so that
+/// a real `/etc/tencentcloud/credentials` cannot change what a test sees.
+fn no_system_file(dir: &Path) -> ProfileProvider {
+    ProfileProvider::with_file(dir.join("etc/tencentcloud/credentials"), env(&[]))
 }
 
 fn write_profile(home: &Path, text: &str) {
@@ -306,7 +312,8 @@ async fn default_chain_order_env_then_profile_then_cvm() {
         EnvProvider::from_lookup(env(&env_vars)),
         ProfileProvider::with_home(home.path(), env(&env_vars)),
         CvmRoleProvider::with_base_url(&meta),
-    );
+    )
+    .with_system_profile(no_system_file(home.path()));
     assert_eq!(
         chain.provide_credentials().await.unwrap().secret_id(),
         "AKIDenv"
@@ -316,7 +323,8 @@ async fn default_chain_order_env_then_profile_then_cvm() {
         EnvProvider::from_lookup(env(&[])),
         ProfileProvider::with_home(home.path(), env(&[])),
         CvmRoleProvider::with_base_url(&meta),
-    );
+    )
+    .with_system_profile(no_system_file(home.path()));
     assert_eq!(
         chain.provide_credentials().await.unwrap().secret_id(),
         "AKIDdefault"
@@ -328,7 +336,8 @@ async fn default_chain_order_env_then_profile_then_cvm() {
         EnvProvider::from_lookup(env(&[])),
         ProfileProvider::with_home(empty_home.path(), env(&[])),
         CvmRoleProvider::with_base_url(&meta),
-    );
+    )
+    .with_system_profile(no_system_file(empty_home.path()));
     assert_eq!(
         chain.provide_credentials().await.unwrap().secret_id(),
         "AKIDtmp1"
@@ -350,7 +359,8 @@ async fn default_chain_failure_names_every_place_it_looked() {
         EnvProvider::from_lookup(env(&[])),
         ProfileProvider::with_home(home.path(), env(&[])),
         CvmRoleProvider::with_base_url(&meta),
-    );
+    )
+    .with_system_profile(no_system_file(home.path()));
     let err = chain.provide_credentials().await.unwrap_err();
     let message = err.to_string();
     assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
@@ -390,13 +400,223 @@ async fn chain_stops_at_an_invalid_source() {
         EnvProvider::from_lookup(env(&[("TENCENTCLOUD_SECRET_ID", "AKIDhalf")])),
         ProfileProvider::with_home(home.path(), env(&[])),
         CvmRoleProvider::with_base_url(format!("http://{}/", closed_port())),
-    );
+    )
+    .with_system_profile(no_system_file(home.path()));
     let err = chain.provide_credentials().await.unwrap_err();
     assert_eq!(err.kind(), CredentialsErrorKind::Invalid);
     assert!(err.to_string().contains("TENCENTCLOUD_SECRET_KEY"));
 
     let empty = CredentialsChain::new(vec![]);
     assert!(empty.provide_credentials().await.is_err());
+}
+
+/// A temporary stand-in for `/etc/tencentcloud/credentials` holding `text`.
+fn write_system_file(dir: &Path, text: &str) -> std::path::PathBuf {
+    let path = dir.join("etc/tencentcloud/credentials");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const SYSTEM_TEXT: &str = "[default]\nsecret_id = AKIDsystem\nsecret_key = system-key\n\n[work]\nsecret_id = AKIDsystemwork\nsecret_key = system-work-key\ntoken = system-token\n";
+
+/// The default chain with every source under `dir`, the metadata service at `meta`.
+fn chain_in(
+    dir: &Path,
+    vars: &'static [(&'static str, &'static str)],
+    meta: &str,
+) -> DefaultCredentialsChain {
+    DefaultCredentialsChain::with_providers(
+        EnvProvider::from_lookup(env(vars)),
+        ProfileProvider::with_home(dir.join("home"), env(vars)),
+        CvmRoleProvider::with_base_url(meta),
+    )
+    .with_system_profile(ProfileProvider::with_file(
+        dir.join("etc/tencentcloud/credentials"),
+        env(vars),
+    ))
+}
+
+/// What [`chain_in`]'s chain answers.
+async fn resolve(
+    dir: &Path,
+    vars: &'static [(&'static str, &'static str)],
+    meta: &str,
+) -> Result<Credentials, CredentialsError> {
+    chain_in(dir, vars, meta).provide_credentials().await
+}
+
+#[test]
+fn system_profile_provider_reads_etc() {
+    let p = ProfileProvider::system();
+    assert_eq!(p.path(), Some(Path::new("/etc/tencentcloud/credentials")));
+    assert_eq!(SYSTEM_PROFILE_FILE, "/etc/tencentcloud/credentials");
+    // The default chain asks the user's file, then the system-wide one, then the CVM role.
+    let etc = "\"/etc/tencentcloud/credentials\"";
+    let shown = format!("{:?}", DefaultCredentialsChain::new());
+    assert!(at_in(&shown, "EnvProvider") < at_in(&shown, etc), "{shown}");
+    assert!(
+        at_in(&shown, etc) < at_in(&shown, "CvmRoleProvider"),
+        "{shown}"
+    );
+    let shown = format!(
+        "{:?}",
+        DefaultCredentialsChain::with_providers(
+            EnvProvider::from_lookup(env(&[])),
+            ProfileProvider::with_home("/nonexistent-home", env(&[])),
+            CvmRoleProvider::with_base_url("http://127.0.0.1:9/"),
+        )
+    );
+    assert!(
+        at_in(&shown, "/nonexistent-home") < at_in(&shown, etc),
+        "{shown}"
+    );
+    assert!(
+        at_in(&shown, etc) < at_in(&shown, "CvmRoleProvider"),
+        "{shown}"
+    );
+}
+
+fn at_in(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in {haystack}"))
+}
+
+#[tokio::test]
+async fn default_chain_falls_back_to_the_system_file_after_the_home_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = metadata_server(3600);
+    let meta = format!("{}/meta/", server.url());
+    write_system_file(dir.path(), SYSTEM_TEXT);
+
+    // No variables, no home file: the system-wide file answers, the CVM role is not asked.
+    let c = resolve(dir.path(), &[], &meta).await.unwrap();
+    assert_eq!(
+        (c.secret_id(), c.secret_key()),
+        ("AKIDsystem", "system-key")
+    );
+    // TENCENTCLOUD_PROFILE selects its section there too.
+    let c = resolve(dir.path(), &[("TENCENTCLOUD_PROFILE", "work")], &meta)
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.secret_id(), c.token()),
+        ("AKIDsystemwork", Some("system-token"))
+    );
+    // A home file without the profile's section passes on to the system-wide file.
+    write_profile(
+        &dir.path().join("home"),
+        "[other]\nsecret_id = x\nsecret_key = y\n",
+    );
+    let c = resolve(dir.path(), &[], &meta).await.unwrap();
+    assert_eq!(c.secret_id(), "AKIDsystem");
+    // The home file wins when it has the section; the environment wins over both.
+    write_profile(&dir.path().join("home"), PROFILE_TEXT);
+    let c = resolve(dir.path(), &[], &meta).await.unwrap();
+    assert_eq!(c.secret_id(), "AKIDdefault");
+    let vars = &[
+        ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+        ("TENCENTCLOUD_SECRET_KEY", "env-key"),
+    ];
+    let c = resolve(dir.path(), vars, &meta).await.unwrap();
+    assert_eq!(c.secret_id(), "AKIDenv");
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn a_missing_or_unreadable_system_file_passes_on_to_the_cvm_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = metadata_server(3600);
+    let meta = format!("{}/meta/", server.url());
+    let path = dir.path().join("etc/tencentcloud/credentials");
+    let cases = [
+        (CredentialsErrorKind::NotFound, "does not exist", "AKIDtmp1"),
+        // A directory where the file should be: it cannot be read. (The chain's new
+        // CVM provider fetches again: metadata requests 2 and 3.)
+        (
+            CredentialsErrorKind::Unavailable,
+            "could not be read",
+            "AKIDtmp3",
+        ),
+    ];
+    for (kind, what, from_cvm) in cases {
+        if kind == CredentialsErrorKind::Unavailable {
+            std::fs::create_dir_all(&path).unwrap();
+        }
+        let err = ProfileProvider::with_file(&path, env(&[]))
+            .load()
+            .unwrap_err();
+        let message = err.to_string();
+        assert_eq!(err.kind(), kind, "{message}");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains(what), "{what} missing from: {message}");
+        let c = resolve(dir.path(), &[], &meta).await.unwrap();
+        assert_eq!(c.secret_id(), from_cvm);
+    }
+    assert_eq!(server.count(), 4);
+}
+
+#[tokio::test]
+async fn default_chain_failure_names_the_system_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let meta = format!("http://{}/meta/", closed_port());
+    let err = resolve(dir.path(), &[], &meta).await.unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
+    let message = err.to_string();
+    let home_file = dir.path().join("home/.tencentcloud/credentials");
+    let system_file = dir.path().join("etc/tencentcloud/credentials");
+    let home_at = at_in(&message, &home_file.display().to_string());
+    let system_at = at_in(&message, &system_file.display().to_string());
+    assert!(home_at < system_at, "{message}");
+    assert!(system_at < at_in(&message, &meta), "{message}");
+}
+
+#[tokio::test]
+async fn a_broken_system_file_stops_the_chain_naming_the_file_not_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = metadata_server(3600);
+    let meta = format!("{}/meta/", server.url());
+    let cases = [
+        (
+            "[default]\nsecret_id = AKIDsys\nsecret_key = s3cr3t-sys\nstray s3cr3t-sys\n",
+            "line 4",
+        ),
+        ("[default]\nsecret_id = AKIDsys\n", "secret_key"),
+        ("[default\nsecret_key = s3cr3t-sys\n", "line 1"),
+    ];
+    for (text, what) in cases {
+        let path = write_system_file(dir.path(), text);
+        let err = resolve(dir.path(), &[], &meta).await.unwrap_err();
+        let message = err.to_string();
+        assert_eq!(err.kind(), CredentialsErrorKind::Invalid, "{message}");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains(what), "{what} missing from: {message}");
+        assert!(!message.contains("s3cr3t"), "{message}");
+        assert!(!format!("{err:?}").contains("s3cr3t"), "{err:?}");
+    }
+    let mut not_utf8 = b"[default]\nsecret_id = AKIDsys\nsecret_key = ".to_vec();
+    not_utf8.extend_from_slice(b"\xff\xfe\n");
+    let path = dir.path().join("etc/tencentcloud/credentials");
+    std::fs::write(&path, not_utf8).unwrap();
+    let err = resolve(dir.path(), &[], &meta).await.unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::Invalid);
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+    // Nothing after the broken file was asked.
+    assert_eq!(server.count(), 0);
+
+    // A broken home file stops the chain before the system-wide file is read.
+    write_system_file(dir.path(), SYSTEM_TEXT);
+    write_profile(
+        &dir.path().join("home"),
+        "[default]\nsecret_id = AKIDhome\n",
+    );
+    let err = resolve(dir.path(), &[], &meta).await.unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::Invalid);
+    assert!(
+        err.to_string().contains("home/.tencentcloud/credentials"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
