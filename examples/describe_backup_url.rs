@@ -5,8 +5,8 @@
 //! cargo run --example describe_backup_url -- ap-guangzhou crs-4y9t57vt 678362566696298532848117
 //! ```
 //!
-//! Credentials come from the default chain (environment, `~/.tencentcloud/credentials`, CVM
-//! role). Set `TENCENTCLOUD_ENDPOINT` to call another endpoint, such as a local emulator
+//! Credentials come from the default chain (environment, `~/.tencentcloud/credentials`,
+//! `/etc/tencentcloud/credentials`, CVM role). Set `TENCENTCLOUD_ENDPOINT` to call another endpoint, such as a local emulator
 //! (`tcredis emulator` prints its endpoint and keys).
 
 use std::process::ExitCode;

@@ -656,7 +656,7 @@ pub mod types {
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use tencentcloud_redis::{Client, DescribeBackupDownloadRestrictionRequest};
 ///
-/// // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.
+/// // Credentials from the environment, a credentials file or the CVM role.
 /// let client = Client::builder().region("ap-guangzhou").build()?;
 /// let response = client.send(DescribeBackupDownloadRestrictionRequest::new()).await?;
 /// println!("{response:?}");
@@ -1022,7 +1022,7 @@ impl tencentcloud_transport::ActionError for DescribeBackupDownloadRestrictionEr
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use tencentcloud_redis::{Client, DescribeBackupUrlRequest};
 ///
-/// // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.
+/// // Credentials from the environment, a credentials file or the CVM role.
 /// let client = Client::builder().region("ap-guangzhou").build()?;
 /// let response = client.send(DescribeBackupUrlRequest::new("crs-4y9t57vt", "678362566696298532848117")).await?;
 /// println!("{response:?}");
@@ -1566,7 +1566,7 @@ impl tencentcloud_transport::ActionError for DescribeBackupUrlError {
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use tencentcloud_redis::{Client, DescribeInstanceBackupsRequest};
 ///
-/// // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.
+/// // Credentials from the environment, a credentials file or the CVM role.
 /// let client = Client::builder().region("ap-guangzhou").build()?;
 /// let response = client.send(DescribeInstanceBackupsRequest::new()).await?;
 /// println!("{response:?}");
@@ -1964,7 +1964,7 @@ impl tencentcloud_transport::ActionError for DescribeInstanceBackupsError {
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use tencentcloud_redis::{Client, DescribeTaskInfoRequest};
 ///
-/// // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.
+/// // Credentials from the environment, a credentials file or the CVM role.
 /// let client = Client::builder().region("ap-guangzhou").build()?;
 /// let response = client.send(DescribeTaskInfoRequest::new(6954227)).await?;
 /// println!("{response:?}");
@@ -2306,7 +2306,7 @@ impl tencentcloud_transport::ActionError for DescribeTaskInfoError {
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use tencentcloud_redis::{Client, ManualBackupInstanceRequest};
 ///
-/// // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.
+/// // Credentials from the environment, a credentials file or the CVM role.
 /// let client = Client::builder().region("ap-guangzhou").build()?;
 /// let response = client.send(ManualBackupInstanceRequest::new("crs-4y9t57vt")).await?;
 /// println!("{response:?}");
@@ -2626,7 +2626,7 @@ impl tencentcloud_transport::ActionError for ManualBackupInstanceError {
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use tencentcloud_redis::{Client, ModifyBackupDownloadRestrictionRequest};
 ///
-/// // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.
+/// // Credentials from the environment, a credentials file or the CVM role.
 /// let client = Client::builder().region("ap-guangzhou").build()?;
 /// let response = client.send(ModifyBackupDownloadRestrictionRequest::new("Customize")).await?;
 /// println!("{response:?}");

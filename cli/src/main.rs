@@ -24,8 +24,9 @@ use crate::output::Format;
 
 const AFTER_HELP: &str = "\
 Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and
-TENCENTCLOUD_SESSION_TOKEN), else ~/.tencentcloud/credentials (section [default], or
---profile / TENCENTCLOUD_PROFILE), else the CVM instance role.
+TENCENTCLOUD_SESSION_TOKEN), else ~/.tencentcloud/credentials, else
+/etc/tencentcloud/credentials (section [default] or TENCENTCLOUD_PROFILE), else the CVM
+instance role. --profile NAME reads only that section of ~/.tencentcloud/credentials.
 
 Examples:
   tcredis demo

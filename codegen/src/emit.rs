@@ -868,7 +868,7 @@ fn usage_example(action: &Action, krate: &str) -> Option<String> {
          # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
          use {krate}::{{Client, {request}}};\n\
          \n\
-         // Credentials from the environment, ~/.tencentcloud/credentials or the CVM role.\n\
+         // Credentials from the environment, a credentials file or the CVM role.\n\
          let client = Client::builder().region(\"ap-guangzhou\").build()?;\n\
          let response = client.send({request}::new({})).await?;\n\
          println!(\"{{response:?}}\");\n\
