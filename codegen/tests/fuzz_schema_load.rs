@@ -9,12 +9,15 @@
 //! `fuzz/seeds/schema_load/` are replayed: each is `{"file": PATH, "text": TEXT}` or
 //! `{"file": PATH, "pointer": P, "value": V}` (replace the value at P; `null` file drops it).
 
+mod common;
+
 use std::path::Path;
 
+use common::committed;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use serde_json::Value;
-use tencentcloud_codegen::{load, read_schema_dir, SchemaError, SourceFile};
+use tencentcloud_codegen::{load, SchemaError, SourceFile};
 
 fn config(default_cases: u32) -> ProptestConfig {
     let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
@@ -25,11 +28,6 @@ fn config(default_cases: u32) -> ProptestConfig {
         max_shrink_iters: 4096,
         ..ProptestConfig::default()
     }
-}
-
-fn committed() -> Vec<SourceFile> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
-    read_schema_dir(&dir).expect("the committed schema is readable")
 }
 
 /// The property: no panic (a panic fails the test), and a well-formed error.

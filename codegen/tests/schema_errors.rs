@@ -1,71 +1,11 @@
 //! Every validation rule of the schema loader, each with a broken schema: the error must name
 //! the file and the JSON pointer, and say what is accepted.
 
-use std::path::Path;
+mod common;
 
-use serde_json::{json, Value};
-use tencentcloud_codegen::{load, read_schema_dir, SchemaError, SourceFile};
-
-const ACTION: &str = "schema/actions/DescribeBackupUrl.json";
-const VPC_ITEM: &str = "schema/types/BackupLimitVpcItem.json";
-const SERVICE: &str = "schema/service.json";
-const COMMON: &str = "schema/common-errors.json";
-
-/// The committed schema, the valid starting point every case breaks in one place.
-fn committed() -> Vec<SourceFile> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
-    let mut files = read_schema_dir(&dir).expect("the committed schema is readable");
-    // Labels relative to the repository root, as build.rs produces them.
-    for f in &mut files {
-        assert!(f.path.starts_with("schema/"), "unexpected label {}", f.path);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
-}
-
-fn with_json(path: &str, edit: impl FnOnce(&mut Value)) -> Vec<SourceFile> {
-    let mut files = committed();
-    let file = files
-        .iter_mut()
-        .find(|f| f.path == path)
-        .expect("file exists");
-    let mut value: Value = serde_json::from_str(&file.text).expect("committed file is JSON");
-    edit(&mut value);
-    file.text = serde_json::to_string_pretty(&value).expect("serializable");
-    files
-}
-
-fn with_text(path: &str, text: &str) -> Vec<SourceFile> {
-    let mut files = committed();
-    files.retain(|f| f.path != path);
-    files.push(SourceFile {
-        path: path.to_owned(),
-        text: text.to_owned(),
-    });
-    files
-}
-
-#[track_caller]
-fn expect_error(files: Vec<SourceFile>, file: &str, pointer: &str, words: &[&str]) -> SchemaError {
-    let Err(err) = load(&files) else {
-        panic!("the broken schema must be rejected (expected an error at {file} {pointer})");
-    };
-    assert_eq!(err.file, file, "wrong file in: {err}");
-    assert_eq!(err.pointer, pointer, "wrong pointer in: {err}");
-    let shown = err.to_string();
-    assert!(
-        shown.starts_with(&format!("{file} at ")),
-        "display must lead with the file: {shown}"
-    );
-    assert!(
-        shown.contains(if pointer.is_empty() { "/" } else { pointer }),
-        "display must show the pointer: {shown}"
-    );
-    for w in words {
-        assert!(shown.contains(w), "expected {w:?} in: {shown}");
-    }
-    err
-}
+use common::*;
+use serde_json::json;
+use tencentcloud_codegen::{load, SourceFile};
 
 #[test]
 fn the_committed_schema_is_valid() {

@@ -1,57 +1,10 @@
 //! Schema validation rules not covered by schema_errors.rs, each with a broken schema: the
 //! error must name the file and the JSON pointer.
 
-use std::path::Path;
+mod common;
 
+use common::*;
 use serde_json::{json, Value};
-use tencentcloud_codegen::{load, read_schema_dir, SourceFile};
-
-const ACTION: &str = "schema/actions/DescribeBackupUrl.json";
-const SERVICE: &str = "schema/service.json";
-const COMMON: &str = "schema/common-errors.json";
-
-fn committed() -> Vec<SourceFile> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
-    read_schema_dir(&dir).expect("the committed schema is readable")
-}
-
-fn with_json(path: &str, edit: impl FnOnce(&mut Value)) -> Vec<SourceFile> {
-    let mut files = committed();
-    let file = files
-        .iter_mut()
-        .find(|f| f.path == path)
-        .expect("file exists");
-    let mut value: Value = serde_json::from_str(&file.text).expect("JSON");
-    edit(&mut value);
-    file.text = serde_json::to_string_pretty(&value).expect("serializable");
-    files
-}
-
-fn with_file(path: &str, text: &str) -> Vec<SourceFile> {
-    let mut files = committed();
-    files.push(SourceFile {
-        path: path.to_owned(),
-        text: text.to_owned(),
-    });
-    files
-}
-
-#[track_caller]
-fn expect_error(files: Vec<SourceFile>, file: &str, pointer: &str, words: &[&str]) {
-    let Err(err) = load(&files) else {
-        panic!("the broken schema must be rejected (expected an error at {file} {pointer})");
-    };
-    assert_eq!(
-        (err.file.as_str(), err.pointer.as_str()),
-        (file, pointer),
-        "{err}"
-    );
-    let shown = err.to_string();
-    assert!(shown.starts_with(&format!("{file} at ")), "{shown}");
-    for w in words {
-        assert!(shown.contains(w), "expected {w:?} in: {shown}");
-    }
-}
 
 #[test]
 fn member_that_is_not_an_object() {
@@ -129,7 +82,7 @@ fn host_names_are_checked() {
 
 #[test]
 fn action_name_that_is_not_pascal_case() {
-    let files = with_file(
+    let files = with_text(
         "schema/actions/describe_x.json",
         r#"{"name": "describe_x", "description": "x", "input": [], "output": []}"#,
     );
@@ -143,7 +96,7 @@ fn action_name_that_is_not_pascal_case() {
 
 #[test]
 fn type_name_that_is_not_pascal_case() {
-    let files = with_file(
+    let files = with_text(
         "schema/types/bad_type.json",
         r#"{"name": "bad_type", "description": "x", "members": []}"#,
     );
@@ -157,7 +110,7 @@ fn type_name_that_is_not_pascal_case() {
 
 #[test]
 fn type_named_like_a_generated_action_item() {
-    let files = with_file(
+    let files = with_text(
         "schema/types/DescribeBackupUrlRequest.json",
         r#"{"name": "DescribeBackupUrlRequest", "description": "x", "members": []}"#,
     );
