@@ -1,23 +1,15 @@
 //! The built `tcredis` binary against the embedded emulator: output shapes, bad input and
 //! exit codes, and the download rules seen from the command line.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::*;
 use serde_json::Value;
 use tencentcloud_redis_emulator::{DemoData, Emulator, Faults, RunningEmulator};
-
-const INSTANCE: &str = "crs-4y9t57vt";
-const BACKUP: &str = "678362566696298532848117";
-/// `describe-backup-url` of the demo backup.
-const DESCRIBE: [&str; 5] = [
-    "describe-backup-url",
-    "--instance-id",
-    INSTANCE,
-    "--backup-id",
-    BACKUP,
-];
 
 /// A small demo data set keeps the suite fast.
 async fn emulator() -> RunningEmulator {
@@ -47,30 +39,28 @@ struct Run {
 }
 
 impl Run {
-    fn new(args: &[&str]) -> Self {
+    /// `make` builds the command for a fresh temporary HOME.
+    fn in_new_home(make: impl FnOnce(&Path) -> Command) -> Self {
         let home = tempfile::tempdir().expect("temp home");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcredis"));
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .args(args)
-            .stdin(Stdio::null());
         let path = home.path().to_path_buf();
         Self {
-            cmd,
+            cmd: make(&path),
             _home: home,
             home: path,
         }
     }
 
+    fn new(args: &[&str]) -> Self {
+        Self::in_new_home(|home| {
+            let mut cmd = tcredis(home);
+            cmd.args(args);
+            cmd
+        })
+    }
+
     /// Against `emu`, with its credentials in the environment.
     fn against(emu: &RunningEmulator, args: &[&str]) -> Self {
-        let mut run = Self::new(&["--endpoint", emu.endpoint(), "--region", emu.region()]);
-        run.cmd
-            .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
-            .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
-            .args(args);
-        run
+        Self::in_new_home(|home| tcredis_against(emu, emu.endpoint(), home, args))
     }
 
     fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
@@ -157,18 +147,6 @@ impl Result {
     }
 }
 
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
 fn assert_same_files(emu: &RunningEmulator, out: &Path) {
     let originals = emu.backup_file_paths(INSTANCE, BACKUP);
     assert_eq!(names_in(out).len(), originals.len(), "{:?}", names_in(out));
@@ -183,17 +161,7 @@ fn assert_same_files(emu: &RunningEmulator, out: &Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn describe_prints_the_api_response_as_json() {
     let emu = emulator().await;
-    let r = Run::against(
-        &emu,
-        &[
-            "describe-backup-url",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-        ],
-    )
-    .output();
+    let r = Run::against(&emu, &DESCRIBE).output();
     r.expect_code(0).no_signature(false);
     let v = r.json();
     let infos = v["BackupInfos"].as_array().expect("BackupInfos");
@@ -235,19 +203,7 @@ async fn call_takes_a_json_body_and_gives_the_same_shape() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn table_output_is_for_people_and_hides_signatures() {
     let emu = emulator().await;
-    let r = Run::against(
-        &emu,
-        &[
-            "--output",
-            "table",
-            "describe-backup-url",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-        ],
-    )
-    .output();
+    let r = Run::against(&emu, &[&["--output", "table"][..], &DESCRIBE].concat()).output();
     r.expect_code(0).no_signature(true);
     assert!(r.stdout.contains("BackupInfos (3 items)"), "{}", r.stdout);
     assert!(r.stdout.contains("FileName"));
@@ -260,15 +216,7 @@ async fn bad_arguments_are_usage_errors_that_send_nothing() {
     let emu = emulator().await;
     let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
         (
-            vec![
-                "describe-backup-url",
-                "--instance-id",
-                INSTANCE,
-                "--backup-id",
-                BACKUP,
-                "--limit-type",
-                "Bogus",
-            ],
+            [&DESCRIBE[..], &["--limit-type", "Bogus"]].concat(),
             vec!["Bogus", "NoLimit", "LimitOnlyIntranet", "Customize"],
         ),
         (
@@ -320,29 +268,11 @@ async fn bad_arguments_are_usage_errors_that_send_nothing() {
             vec!["unknown action", "DescribeBackupUrl"],
         ),
         (
-            vec![
-                "download",
-                "--instance-id",
-                INSTANCE,
-                "--backup-id",
-                BACKUP,
-                "--out",
-                "x",
-                "--parallel",
-                "0",
-            ],
+            [&download(Path::new("x"))[..], &["--parallel", "0"]].concat(),
             vec!["--parallel"],
         ),
         (
-            vec![
-                "--output",
-                "yaml",
-                "describe-backup-url",
-                "--instance-id",
-                INSTANCE,
-                "--backup-id",
-                BACKUP,
-            ],
+            [&["--output", "yaml"][..], &DESCRIBE].concat(),
             vec!["yaml", "json", "table"],
         ),
         (vec!["no-such-command"], vec!["no-such-command"]),
@@ -394,18 +324,9 @@ async fn help_lists_enum_values_and_exit_codes() {
 async fn missing_credentials_name_every_place_looked() {
     let emu = emulator().await;
     let started = Instant::now();
-    let r = Run::against(
-        &emu,
-        &[
-            "describe-backup-url",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-        ],
-    )
-    .env_remove("TENCENTCLOUD_SECRET_ID")
-    .env_remove("TENCENTCLOUD_SECRET_KEY");
+    let r = Run::against(&emu, &DESCRIBE)
+        .env_remove("TENCENTCLOUD_SECRET_ID")
+        .env_remove("TENCENTCLOUD_SECRET_KEY");
     let home = r.home.clone();
     let r = r.output();
     r.expect_code(3);
@@ -427,18 +348,9 @@ async fn missing_credentials_name_every_place_looked() {
     assert!(started.elapsed() < Duration::from_secs(20));
 
     // Half a pair is a configuration error too, and names the missing half.
-    let r = Run::against(
-        &emu,
-        &[
-            "describe-backup-url",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-        ],
-    )
-    .env_remove("TENCENTCLOUD_SECRET_KEY")
-    .output();
+    let r = Run::against(&emu, &DESCRIBE)
+        .env_remove("TENCENTCLOUD_SECRET_KEY")
+        .output();
     r.expect_code(3);
     assert!(r.stderr.contains("TENCENTCLOUD_SECRET_KEY"), "{}", r.stderr);
 }
@@ -446,20 +358,9 @@ async fn missing_credentials_name_every_place_looked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_come_from_the_profile_file() {
     let emu = emulator().await;
-    let run = Run::against(
-        &emu,
-        &[
-            "--profile",
-            "work",
-            "describe-backup-url",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-        ],
-    )
-    .env_remove("TENCENTCLOUD_SECRET_ID")
-    .env_remove("TENCENTCLOUD_SECRET_KEY");
+    let run = Run::against(&emu, &[&["--profile", "work"][..], &DESCRIBE].concat())
+        .env_remove("TENCENTCLOUD_SECRET_ID")
+        .env_remove("TENCENTCLOUD_SECRET_KEY");
     let dir = run.home.join(".tencentcloud");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -479,18 +380,10 @@ async fn credentials_come_from_the_profile_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_region_is_a_configuration_error() {
     let emu = emulator().await;
-    let r = Run::new(&[
-        "--endpoint",
-        emu.endpoint(),
-        "describe-backup-url",
-        "--instance-id",
-        INSTANCE,
-        "--backup-id",
-        BACKUP,
-    ])
-    .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
-    .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
-    .output();
+    let r = Run::new(&[&["--endpoint", emu.endpoint()][..], &DESCRIBE].concat())
+        .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
+        .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
+        .output();
     r.expect_code(3);
     assert!(
         r.stderr.contains("--region") && r.stderr.contains("TENCENTCLOUD_REGION"),
@@ -498,19 +391,11 @@ async fn no_region_is_a_configuration_error() {
         r.stderr
     );
     // The region can come from the environment.
-    let r = Run::new(&[
-        "--endpoint",
-        emu.endpoint(),
-        "describe-backup-url",
-        "--instance-id",
-        INSTANCE,
-        "--backup-id",
-        BACKUP,
-    ])
-    .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
-    .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
-    .env("TENCENTCLOUD_REGION", emu.region())
-    .output();
+    let r = Run::new(&[&["--endpoint", emu.endpoint()][..], &DESCRIBE].concat())
+        .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
+        .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
+        .env("TENCENTCLOUD_REGION", emu.region())
+        .output();
     r.expect_code(0);
 }
 
@@ -525,24 +410,7 @@ async fn an_unreachable_endpoint_is_a_network_error() {
     let endpoint = format!("http://127.0.0.1:{port}");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    for args in [
-        vec![
-            "describe-backup-url",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-        ],
-        vec![
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    ] {
+    for args in [DESCRIBE.to_vec(), download(&out).to_vec()] {
         let mut full = vec![
             "--endpoint",
             endpoint.as_str(),
@@ -631,20 +499,7 @@ async fn download_fetches_and_verifies_every_file() {
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("backup");
-    let r = Run::against(
-        &emu,
-        &[
-            "-vv",
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    )
-    .output();
+    let r = Run::against(&emu, &[&["-vv"][..], &download(&out)].concat()).output();
     r.expect_code(0).no_signature(true);
     assert!(
         r.stdout.contains("3 downloaded, 0 skipped, 0 failed"),
@@ -662,19 +517,11 @@ async fn download_fetches_and_verifies_every_file() {
     let r = Run::against(
         &emu,
         &[
-            "--output",
-            "json",
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out.to_str().unwrap(),
-            "--force",
-            "--parallel",
-            "1",
-        ],
+            &["--output", "json"][..],
+            &download(&out),
+            &["--force", "--parallel", "1"],
+        ]
+        .concat(),
     )
     .output();
     r.expect_code(0).no_signature(true);
@@ -691,15 +538,7 @@ async fn download_skips_complete_files_unless_forced() {
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("backup");
-    let args = [
-        "download",
-        "--instance-id",
-        INSTANCE,
-        "--backup-id",
-        BACKUP,
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let args = download(&out);
     Run::against(&emu, &args).output().expect_code(0);
     emu.clear_request_log();
     let r = Run::against(&emu, &args).output();
@@ -743,21 +582,7 @@ async fn a_cut_connection_is_resumed_with_range() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("backup");
-    let r = Run::against(
-        &emu,
-        &[
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out.to_str().unwrap(),
-            "--parallel",
-            "1",
-        ],
-    )
-    .output();
+    let r = Run::against(&emu, &[&download(&out)[..], &["--parallel", "1"]].concat()).output();
     r.expect_code(0).no_signature(true);
     assert_same_files(&emu, &out);
     let log = emu.request_log();
@@ -796,18 +621,7 @@ async fn a_cut_connection_is_resumed_with_range() {
     let out2 = dir.path().join("backup2");
     let r = Run::against(
         &emu,
-        &[
-            "--no-retry",
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out2.to_str().unwrap(),
-            "--parallel",
-            "1",
-        ],
+        &[&["--no-retry"][..], &download(&out2), &["--parallel", "1"]].concat(),
     )
     .output();
     r.expect_code(4).no_signature(true);
@@ -831,19 +645,7 @@ async fn an_expired_url_is_refreshed() {
     let emu = emulator_with(|b| b.url_ttl(Duration::ZERO)).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("backup");
-    let mut child = Run::against(
-        &emu,
-        &[
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    )
-    .cmd;
+    let mut child = Run::against(&emu, &download(&out)).cmd;
     let child = child
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -886,19 +688,7 @@ async fn an_expired_url_is_refreshed() {
     // URLs that never work end with exit code 4 and a message without the signature.
     emu.set_url_ttl(Duration::ZERO);
     let out2 = dir.path().join("backup2");
-    let r = Run::against(
-        &emu,
-        &[
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out2.to_str().unwrap(),
-        ],
-    )
-    .output();
+    let r = Run::against(&emu, &download(&out2)).output();
     r.expect_code(4).no_signature(true);
     assert!(r.stderr.contains("HTTP 403"), "{}", r.stderr);
     assert!(names_in(&out2).is_empty(), "{:?}", names_in(&out2));
@@ -911,19 +701,7 @@ async fn an_unwritable_out_writes_nothing() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
     for out in [file.clone(), file.join("below")] {
-        let r = Run::against(
-            &emu,
-            &[
-                "download",
-                "--instance-id",
-                INSTANCE,
-                "--backup-id",
-                BACKUP,
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        )
-        .output();
+        let r = Run::against(&emu, &download(&out)).output();
         r.expect_code(6);
         assert!(
             r.stderr.contains(&out.display().to_string())
@@ -1029,6 +807,27 @@ fn check_rdb(path: &Path) {
     assert!(report.contains("RDB looks OK"), "{report}");
 }
 
+/// `backup list` of the demo instance, as the API's JSON.
+const BACKUP_LIST_JSON: [&str; 6] = [
+    "backup",
+    "list",
+    "--instance-id",
+    INSTANCE,
+    "--output",
+    "json",
+];
+
+/// `export` of the demo instance into `out`.
+fn export(out: &Path) -> [&str; 5] {
+    [
+        "export",
+        "--instance-id",
+        INSTANCE,
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]
+}
+
 fn actions_sent(emu: &RunningEmulator) -> Vec<String> {
     emu.request_log()
         .into_iter()
@@ -1039,18 +838,7 @@ fn actions_sent(emu: &RunningEmulator) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_list_prints_a_table_or_the_api_json() {
     let emu = emulator().await;
-    let r = Run::against(
-        &emu,
-        &[
-            "backup",
-            "list",
-            "--instance-id",
-            INSTANCE,
-            "--output",
-            "json",
-        ],
-    )
-    .output();
+    let r = Run::against(&emu, &BACKUP_LIST_JSON).output();
     r.expect_code(0);
     let v = r.json();
     assert_eq!(v["TotalCount"], 1, "{v}");
@@ -1178,18 +966,7 @@ async fn backup_create_waits_for_the_task_and_names_the_backup() {
     assert_eq!(r.stderr.matches(": running").count(), 1, "{}", r.stderr);
 
     // The new backup is listed with its remark.
-    let r = Run::against(
-        &emu,
-        &[
-            "backup",
-            "list",
-            "--instance-id",
-            INSTANCE,
-            "--output",
-            "json",
-        ],
-    )
-    .output();
+    let r = Run::against(&emu, &BACKUP_LIST_JSON).output();
     r.expect_code(0);
     let v = r.json();
     let listed = v["BackupSet"]
@@ -1240,16 +1017,10 @@ async fn export_makes_downloads_and_verifies_a_new_backup() {
     let r = Run::against(
         &emu,
         &[
-            "export",
-            "--instance-id",
-            INSTANCE,
-            "--out",
-            out.to_str().unwrap(),
-            "--poll-interval",
-            "0.1",
-            "--output",
-            "json",
-        ],
+            &export(&out)[..],
+            &["--poll-interval", "0.1", "--output", "json"],
+        ]
+        .concat(),
     )
     .output();
     r.expect_code(0).no_signature(true);
@@ -1304,16 +1075,10 @@ async fn export_makes_downloads_and_verifies_a_new_backup() {
     let r = Run::against(
         &emu,
         &[
-            "export",
-            "--instance-id",
-            INSTANCE,
-            "--out",
-            out.to_str().unwrap(),
-            "--remark",
-            "second",
-            "--poll-interval",
-            "0.1",
-        ],
+            &export(&out)[..],
+            &["--remark", "second", "--poll-interval", "0.1"],
+        ]
+        .concat(),
     )
     .output();
     r.expect_code(0).no_signature(true);
@@ -1391,13 +1156,7 @@ async fn a_task_longer_than_the_timeout_exits_7_naming_the_task() {
     let out = dir.path().join("out");
     for args in [
         vec!["backup", "create", "--instance-id", INSTANCE, "--wait"],
-        vec![
-            "export",
-            "--instance-id",
-            INSTANCE,
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        export(&out).to_vec(),
     ] {
         let began = Instant::now();
         let mut all = args.clone();
@@ -1515,13 +1274,7 @@ async fn a_failed_backup_task_exits_1_with_its_message() {
     let out = dir.path().join("out");
     for args in [
         vec!["backup", "create", "--instance-id", INSTANCE, "--wait"],
-        vec![
-            "export",
-            "--instance-id",
-            INSTANCE,
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        export(&out).to_vec(),
     ] {
         let mut all = args.clone();
         all.extend(["--poll-interval", "0.1"]);
@@ -1609,15 +1362,7 @@ async fn bad_max_attempts_are_usage_errors_that_send_nothing() {
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
     let describe = DESCRIBE;
-    let download = [
-        "download",
-        "--instance-id",
-        INSTANCE,
-        "--backup-id",
-        BACKUP,
-        "--out",
-        out,
-    ];
+    let download = download(Path::new(out));
     let create = ["backup", "create", "--instance-id", INSTANCE, "--wait"];
     let export = ["export", "--instance-id", INSTANCE, "--out", out];
     let range = [

@@ -7,6 +7,8 @@
 //! - `tcredis -vvv download` with a session token writes no secret key, token,
 //!   `Authorization` signature or URL signature to stdout or stderr.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::SocketAddr;
@@ -15,48 +17,15 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::*;
 use tencentcloud_redis_emulator::{DemoData, Emulator, Faults, LogEntry, RunningEmulator};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-
-const INSTANCE: &str = "crs-4y9t57vt";
-const BACKUP: &str = "678362566696298532848117";
-
-/// `tcredis` with a clean environment (empty temporary HOME) and `emu`'s credentials,
-/// talking to `endpoint`.
-fn tcredis(emu: &RunningEmulator, endpoint: &str, home: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcredis"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
-        .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
-        .args(["--endpoint", endpoint, "--region", emu.region()])
-        .args(args)
-        .stdin(Stdio::null());
-    cmd
-}
 
 async fn run(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output().expect("tcredis runs"))
         .await
         .expect("join")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 /// What one logged API answer was.
@@ -96,15 +65,8 @@ async fn describe_logged(
     extra: &[&str],
 ) -> (Output, Vec<LogEntry>) {
     emu.clear_request_log();
-    let mut args = extra.to_vec();
-    args.extend([
-        "describe-backup-url",
-        "--instance-id",
-        INSTANCE,
-        "--backup-id",
-        BACKUP,
-    ]);
-    let out = run(tcredis(emu, emu.endpoint(), home, &args)).await;
+    let args = [extra, &DESCRIBE].concat();
+    let out = run(tcredis_against(emu, emu.endpoint(), home, &args)).await;
     let posts = emu
         .request_log()
         .into_iter()
@@ -305,20 +267,9 @@ async fn kill_9_mid_download_then_rerun_gives_complete_files_and_no_part() {
     let home = tempfile::tempdir().expect("home");
     let dir = tempfile::tempdir().expect("out");
     let out = dir.path().join("backup");
-    let out_s = out.to_str().expect("utf-8 path").to_owned();
-    let args = [
-        "download",
-        "--instance-id",
-        INSTANCE,
-        "--backup-id",
-        BACKUP,
-        "--out",
-        &out_s,
-        "--parallel",
-        "2",
-    ];
+    let args = [&download(&out)[..], &["--parallel", "2"]].concat();
 
-    let mut child = tcredis(&emu, emu.endpoint(), home.path(), &args)
+    let mut child = tcredis_against(&emu, emu.endpoint(), home.path(), &args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -375,7 +326,7 @@ async fn kill_9_mid_download_then_rerun_gives_complete_files_and_no_part() {
 
     // Rerun: exit 0, every file complete and correct, nothing else in the folder.
     emu.clear_request_log();
-    let rerun = run(tcredis(&emu, emu.endpoint(), home.path(), &args)).await;
+    let rerun = run(tcredis_against(&emu, emu.endpoint(), home.path(), &args)).await;
     assert_eq!(
         rerun.status.code(),
         Some(0),
@@ -535,23 +486,8 @@ async fn vvv_download_with_a_session_token_leaks_no_secret_or_signature() {
     let dir = tempfile::tempdir().expect("out");
     let out = dir.path().join("backup");
     let endpoint = format!("http://{}", relay.addr);
-    let mut cmd = tcredis(
-        &emu,
-        &endpoint,
-        home.path(),
-        &[
-            "-vvv",
-            "download",
-            "--instance-id",
-            INSTANCE,
-            "--backup-id",
-            BACKUP,
-            "--out",
-            out.to_str().unwrap(),
-            "--parallel",
-            "1",
-        ],
-    );
+    let args = [&["-vvv"][..], &download(&out), &["--parallel", "1"]].concat();
+    let mut cmd = tcredis_against(&emu, &endpoint, home.path(), &args);
     cmd.env("TENCENTCLOUD_SESSION_TOKEN", TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -6,11 +6,14 @@
 //! `redis-tools`); `scripts/test` installs them. Without them this test fails: it is never
 //! skipped.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::tcredis_against;
 use tencentcloud_redis_emulator::Emulator;
 
 const TOOLS: [&str; 3] = ["redis-server", "redis-cli", "redis-check-rdb"];
@@ -231,21 +234,15 @@ async fn a_downloaded_backup_restores_into_redis() {
 
     // 3. tcredis download, the built binary.
     let home = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_tcredis"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("TENCENTCLOUD_SECRET_ID", emu.secret_id())
-        .env("TENCENTCLOUD_SECRET_KEY", emu.secret_key())
-        .args(["--endpoint", emu.endpoint(), "--region", emu.region()])
-        .args([
-            "download",
-            "--instance-id",
-            "crs-restore1",
-            "--backup-id",
-            "restore-backup-1",
-            "--out",
-        ])
+    let args = [
+        "download",
+        "--instance-id",
+        "crs-restore1",
+        "--backup-id",
+        "restore-backup-1",
+        "--out",
+    ];
+    let run = tcredis_against(&emu, emu.endpoint(), home.path(), &args)
         .arg(&out)
         .output()
         .expect("tcredis runs");
