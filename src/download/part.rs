@@ -1,6 +1,6 @@
 //! `NAME.part`: the file a download is written to, and the CRC-64 of what it holds.
 //!
-//! Received chunks are collected (not copied) into batches of about 1 MiB; a batch is
+//! Received chunks are collected (not copied) into batches of about 256 KiB; a batch is
 //! checksummed and written with one vectored write on the blocking pool while the next batch
 //! is received, so the network, the checksum and the disk overlap. At most two batches are
 //! held per file, which keeps memory flat whatever the file's size.
@@ -12,8 +12,10 @@ use tokio::task::JoinHandle;
 
 use super::Crc64;
 
-/// Bytes collected before a batch goes to the disk.
-const BATCH_BYTES: usize = 1 << 20;
+/// Bytes collected before a batch goes to the disk. Larger batches save no time and cost
+/// memory: a received chunk can pin a larger receive buffer (1 MiB batches peaked at 16.5 MiB
+/// RSS, 256 KiB ones at 13.5 MiB, at the same throughput).
+const BATCH_BYTES: usize = 256 << 10;
 
 /// How far the file may run ahead of the disk before write-back of the newest bytes is
 /// started (Linux), so that the fsync before the rename has little left to wait for.
