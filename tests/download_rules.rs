@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use download_support::{FileSpec, TestServer};
 use tencentcloud_redis::download::{
-    download_backup, DownloadError, DownloadErrorKind, DownloadOptions, FileOutcome, ProgressEvent,
-    VerifyError,
+    download_backup, DownloadError, DownloadErrorKind, DownloadOptions, DownloadSummary,
+    FileOutcome, ProgressEvent, VerifyError,
 };
 use tencentcloud_redis::RetryPolicy;
 
@@ -22,6 +22,15 @@ fn three_files() -> Vec<FileSpec> {
         FileSpec::new("a-2.rdb", 70_001, 2),
         FileSpec::new("a-3.rdb", 1, 3),
     ]
+}
+
+/// Downloads the backup `server` describes into `out`, with a new client.
+async fn download(
+    server: &TestServer,
+    out: impl AsRef<Path>,
+    options: DownloadOptions,
+) -> Result<DownloadSummary, DownloadError> {
+    download_backup(&server.client(), INSTANCE, BACKUP, out, options).await
 }
 
 fn fast() -> DownloadOptions {
@@ -44,6 +53,13 @@ fn assert_files(dir: &Path, files: &[FileSpec]) {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
         .collect();
     assert!(parts.is_empty(), "part files left: {parts:?}");
+}
+
+/// The download succeeded and `dir` holds every file, correct, and no part file.
+#[track_caller]
+fn assert_complete(summary: &DownloadSummary, dir: &Path, files: &[FileSpec]) {
+    assert!(summary.is_success(), "{summary:?}");
+    assert_files(dir, files);
 }
 
 /// Every message a caller can see, for the redaction checks.
@@ -72,9 +88,7 @@ async fn downloads_and_verifies_every_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("new/nested");
     let (options, events) = collect_events(fast());
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, &out, options)
-        .await
-        .unwrap();
+    let summary = download(&server, &out, options).await.unwrap();
     assert!(summary.is_success(), "{summary:?}");
     assert_eq!(summary.downloaded(), 3);
     assert_eq!(summary.request_id, "req-0");
@@ -99,15 +113,9 @@ async fn inner_urls_are_used_when_asked() {
     let files = three_files();
     let server = TestServer::start(files.clone()).await;
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(
-        &server.client(),
-        INSTANCE,
-        BACKUP,
-        dir.path(),
-        fast().inner(true),
-    )
-    .await
-    .unwrap();
+    let summary = download(&server, dir.path(), fast().inner(true))
+        .await
+        .unwrap();
     assert!(summary.is_success());
     assert!(server
         .gets()
@@ -124,17 +132,10 @@ async fn a_cut_connection_is_resumed_with_range() {
         s.cut_times = 2;
     });
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(
-        &server.client(),
-        INSTANCE,
-        BACKUP,
-        dir.path(),
-        fast().parallel(1),
-    )
-    .await
-    .unwrap();
-    assert!(summary.is_success(), "{summary:?}");
-    assert_files(dir.path(), &files);
+    let summary = download(&server, dir.path(), fast().parallel(1))
+        .await
+        .unwrap();
+    assert_complete(&summary, dir.path(), &files);
     // The first file was cut at 100000 and again at 200000; each resume asked for the rest.
     let ranges: Vec<_> = server
         .gets()
@@ -164,17 +165,10 @@ async fn a_200_answer_to_a_range_request_starts_over() {
         s.ignore_range_times = 1;
     });
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(
-        &server.client(),
-        INSTANCE,
-        BACKUP,
-        dir.path(),
-        fast().parallel(1),
-    )
-    .await
-    .unwrap();
-    assert!(summary.is_success(), "{summary:?}");
-    assert_files(dir.path(), &files);
+    let summary = download(&server, dir.path(), fast().parallel(1))
+        .await
+        .unwrap();
+    assert_complete(&summary, dir.path(), &files);
     assert_eq!(summary.files[0].restarts, 1);
     assert_eq!(summary.files[0].transferred, 350_000);
 }
@@ -186,11 +180,8 @@ async fn an_expired_url_is_refreshed() {
     server.with(|s| s.expired_before = 1);
     let dir = tempfile::tempdir().unwrap();
     let (options, events) = collect_events(fast());
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), options)
-        .await
-        .unwrap();
-    assert!(summary.is_success(), "{summary:?}");
-    assert_files(dir.path(), &files);
+    let summary = download(&server, dir.path(), options).await.unwrap();
+    assert_complete(&summary, dir.path(), &files);
     // One refresh serves every file, however many hit the 403 at the same time.
     assert_eq!(summary.url_refreshes, 1);
     assert_eq!(server.describes(), 2);
@@ -204,15 +195,9 @@ async fn a_url_that_stays_rejected_fails_without_leaking_it() {
     let server = TestServer::start(files.clone()).await;
     server.with(|s| s.expired_before = u64::MAX);
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(
-        &server.client(),
-        INSTANCE,
-        BACKUP,
-        dir.path(),
-        fast().max_url_refreshes(2),
-    )
-    .await
-    .unwrap();
+    let summary = download(&server, dir.path(), fast().max_url_refreshes(2))
+        .await
+        .unwrap();
     assert!(!summary.is_success());
     assert_eq!(summary.url_refreshes, 2);
     let messages: Vec<String> = summary.failed().map(|(_, e)| e.to_string()).collect();
@@ -272,9 +257,7 @@ async fn a_present_file_with_the_right_size_but_wrong_bytes_is_downloaded_again(
     let server = TestServer::start(files.clone()).await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a-2.rdb"), vec![0u8; 70_001]).unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
     assert_eq!(summary.downloaded(), 3);
     assert_files(dir.path(), &files);
 }
@@ -285,11 +268,8 @@ async fn a_part_file_of_an_earlier_run_is_resumed() {
     let server = TestServer::start(files.clone()).await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a-1.rdb.part"), &files[0].data[..123_456]).unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
-    assert!(summary.is_success(), "{summary:?}");
-    assert_files(dir.path(), &files);
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
+    assert_complete(&summary, dir.path(), &files);
     // Resumed one byte early, so the last byte on disk is fetched again.
     assert_eq!(summary.files[0].transferred, 300_000 - 123_455);
     assert!(server
@@ -305,11 +285,8 @@ async fn a_complete_part_file_of_an_earlier_run_is_checked_with_the_storage_befo
     let dir = tempfile::tempdir().unwrap();
     // The earlier run wrote every byte and died before renaming.
     std::fs::write(dir.path().join("a-1.rdb.part"), &files[0].data).unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
-    assert!(summary.is_success(), "{summary:?}");
-    assert_files(dir.path(), &files);
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
+    assert_complete(&summary, dir.path(), &files);
     assert_eq!(summary.files[0].transferred, 1);
     assert_eq!(summary.files[0].crc64, files[0].crc_header);
     assert!(server
@@ -326,11 +303,8 @@ async fn a_complete_part_file_with_wrong_bytes_fails_the_checksum_and_starts_ove
     let mut wrong = files[0].data.clone();
     wrong[1000] ^= 0xff;
     std::fs::write(dir.path().join("a-1.rdb.part"), &wrong).unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
-    assert!(summary.is_success(), "{summary:?}");
-    assert_files(dir.path(), &files);
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
+    assert_complete(&summary, dir.path(), &files);
     assert_eq!(summary.files[0].restarts, 1);
 }
 
@@ -340,11 +314,8 @@ async fn a_foreign_part_file_fails_the_checksum_and_starts_over() {
     let server = TestServer::start(files.clone()).await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a-1.rdb.part"), vec![7u8; 1000]).unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
-    assert!(summary.is_success(), "{summary:?}");
-    assert_files(dir.path(), &files);
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
+    assert_complete(&summary, dir.path(), &files);
     assert_eq!(summary.files[0].restarts, 1);
 }
 
@@ -354,9 +325,7 @@ async fn a_checksum_mismatch_fails_and_leaves_nothing() {
     files[1].crc_header = Some(12345);
     let server = TestServer::start(files.clone()).await;
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
     assert!(!summary.is_success());
     let failed: Vec<_> = summary.failed().collect();
     assert_eq!(failed.len(), 1);
@@ -384,9 +353,7 @@ async fn a_size_that_disagrees_with_file_size_fails() {
     files[0].advertised_size = Some(299_999);
     let server = TestServer::start(files.clone()).await;
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
     let failed: Vec<_> = summary.failed().collect();
     assert_eq!(failed.len(), 1);
     let message = failed[0].1.to_string();
@@ -405,9 +372,7 @@ async fn without_a_checksum_header_the_size_is_still_verified() {
     }
     let server = TestServer::start(files.clone()).await;
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
     assert!(summary.is_success());
     assert!(summary.files.iter().all(|f| f.crc64.is_none()));
     assert_files(dir.path(), &files);
@@ -428,9 +393,7 @@ async fn hostile_file_names_never_escape_the_folder() {
     let server = TestServer::start(files.clone()).await;
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("out");
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, &out, fast())
-        .await
-        .unwrap();
+    let summary = download(&server, &out, fast()).await.unwrap();
     assert_eq!(summary.downloaded(), 1);
     let kinds: Vec<_> = summary
         .failed()
@@ -467,10 +430,8 @@ async fn transient_failures_are_retried_and_stalls_time_out() {
     });
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    let summary = download_backup(
-        &server.client(),
-        INSTANCE,
-        BACKUP,
+    let summary = download(
+        &server,
         dir.path(),
         fast().parallel(1).stall_timeout(Duration::from_millis(300)),
     )
@@ -488,9 +449,7 @@ async fn retries_give_up_after_the_budget() {
     let server = TestServer::start(files.clone()).await;
     server.with(|s| s.unavailable_times = 1000);
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap();
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
     assert_eq!(summary.failed().count(), 3);
     // 4 attempts per file.
     assert_eq!(server.gets().len(), 12);
@@ -506,15 +465,9 @@ async fn parallelism_is_bounded() {
     let server = TestServer::start(files.clone()).await;
     server.with(|s| s.latency = Some(Duration::from_millis(100)));
     let dir = tempfile::tempdir().unwrap();
-    let summary = download_backup(
-        &server.client(),
-        INSTANCE,
-        BACKUP,
-        dir.path(),
-        fast().parallel(2),
-    )
-    .await
-    .unwrap();
+    let summary = download(&server, dir.path(), fast().parallel(2))
+        .await
+        .unwrap();
     assert!(summary.is_success());
     let max = server.with(|s| s.max_active);
     assert_eq!(max, 2);
@@ -531,9 +484,7 @@ async fn an_unknown_backup_writes_nothing() {
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let error = download_backup(&server.client(), INSTANCE, BACKUP, &out, fast())
-        .await
-        .unwrap_err();
+    let error = download(&server, &out, fast()).await.unwrap_err();
     assert_eq!(error.kind(), DownloadErrorKind::Api);
     let DownloadError::Api(api) = &error else {
         panic!("{error}")
@@ -548,9 +499,7 @@ async fn an_out_dir_that_is_a_file_fails_before_any_call() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("file");
     std::fs::write(&file, "x").unwrap();
-    let error = download_backup(&server.client(), INSTANCE, BACKUP, &file, fast())
-        .await
-        .unwrap_err();
+    let error = download(&server, &file, fast()).await.unwrap_err();
     assert_eq!(error.kind(), DownloadErrorKind::LocalIo);
     assert!(error.to_string().contains("is not a folder"), "{error}");
     assert_eq!(server.log().len(), 0);
@@ -560,8 +509,6 @@ async fn an_out_dir_that_is_a_file_fails_before_any_call() {
 async fn an_empty_backup_is_an_error() {
     let server = TestServer::start(Vec::new()).await;
     let dir = tempfile::tempdir().unwrap();
-    let error = download_backup(&server.client(), INSTANCE, BACKUP, dir.path(), fast())
-        .await
-        .unwrap_err();
+    let error = download(&server, dir.path(), fast()).await.unwrap_err();
     assert!(matches!(error, DownloadError::NoFiles { .. }), "{error}");
 }
