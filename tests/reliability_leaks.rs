@@ -11,7 +11,6 @@
 //! any callsite is hit, so nothing escapes the capture.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,8 +19,7 @@ use tencentcloud_redis::{
     CallOptions, Client, Credentials, DescribeBackupUrlRequest, Endpoint, RateLimit, RetryPolicy,
 };
 use tencentcloud_redis_emulator::{DemoData, Emulator, Faults};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tencentcloud_test_support::leaks::{distinct, hex_values_after, leaks_in, markers_in, Relay};
 
 const INSTANCE: &str = "crs-4y9t57vt";
 const BACKUP: &str = "678362566696298532848117";
@@ -39,73 +37,6 @@ impl Write for Capture {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// A TCP relay to `target` that records both directions.
-struct Relay {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<u8>>>,
-    answers: Arc<Mutex<Vec<u8>>>,
-}
-
-async fn pump(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-    record: Arc<Mutex<Vec<u8>>>,
-) {
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                record.lock().unwrap().extend_from_slice(&buf[..n]);
-                if to.write_all(&buf[..n]).await.is_err() {
-                    break;
-                }
-            }
-        }
-    }
-    let _ = to.shutdown().await;
-}
-
-async fn start_relay(target: SocketAddr) -> Relay {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
-    let addr = listener.local_addr().expect("relay addr");
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let answers = Arc::new(Mutex::new(Vec::new()));
-    let (req, ans) = (Arc::clone(&requests), Arc::clone(&answers));
-    tokio::spawn(async move {
-        while let Ok((inbound, _)) = listener.accept().await {
-            let Ok(outbound) = TcpStream::connect(target).await else {
-                continue;
-            };
-            let (in_read, in_write) = inbound.into_split();
-            let (out_read, out_write) = outbound.into_split();
-            tokio::spawn(pump(in_read, out_write, Arc::clone(&req)));
-            tokio::spawn(pump(out_read, in_write, Arc::clone(&ans)));
-        }
-    });
-    Relay {
-        addr,
-        requests,
-        answers,
-    }
-}
-
-/// Every hex value following `marker` in `bytes`, in order, repeats included.
-fn hex_values_after(bytes: &[u8], marker: &str) -> Vec<String> {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = Vec::new();
-    for (at, _) in text.match_indices(marker) {
-        let hex: String = text[at + marker.len()..]
-            .chars()
-            .take_while(char::is_ascii_hexdigit)
-            .collect();
-        if hex.len() >= 32 {
-            out.push(hex);
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,7 +73,7 @@ async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
             .await
             .expect("emulator starts"),
     );
-    let relay = start_relay(emu.addr()).await;
+    let relay = Relay::start(emu.addr()).await;
     let retry = RetryPolicy::new()
         .with_max_attempts(10)
         .with_initial_backoff(Duration::from_millis(1))
@@ -208,8 +139,8 @@ async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
     }
 
     // The secrets of this run, taken from the wire.
-    let auth_signatures = hex_values_after(&relay.requests.lock().unwrap(), "Signature=");
-    let url_signatures = hex_values_after(&relay.answers.lock().unwrap(), "q-signature=");
+    let auth_signatures = hex_values_after(&relay.requests(), "Signature=");
+    let url_signatures = hex_values_after(&relay.answers(), "q-signature=");
     let log = emu.request_log();
     let posts = log.iter().filter(|e| e.method == "POST").count();
     // Retries within one second sign the same bytes, so signatures repeat.
@@ -218,41 +149,25 @@ async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
         posts,
         "one signature per API request relayed"
     );
-    let mut auth_signatures = auth_signatures;
-    auth_signatures.sort();
-    auth_signatures.dedup();
-    let mut url_signatures = url_signatures;
-    url_signatures.sort();
-    url_signatures.dedup();
+    let auth_signatures = distinct(auth_signatures);
+    let url_signatures = distinct(url_signatures);
     assert!(posts >= 3, "the call was retried and the URLs refreshed");
     assert!(
         url_signatures.len() >= 6,
         "three files, two DescribeBackupUrl answers (at least): {url_signatures:?}"
     );
-    let mut leaked = Vec::new();
-    for secret in [SECRET_KEY, TOKEN] {
-        if logs.contains(secret) {
-            leaked.push(secret.to_owned());
-        }
-    }
     // Not even a piece: no 16-hex-digit window of any signature appears.
-    for signature in auth_signatures.iter().chain(&url_signatures) {
-        for window in 0..=signature.len() - 16 {
-            let piece = &signature[window..window + 16];
-            if logs.contains(piece) {
-                leaked.push(format!("{piece} (of {signature})"));
-                break;
-            }
-        }
-    }
+    let leaked = leaks_in(
+        &logs,
+        &[SECRET_KEY, TOKEN],
+        auth_signatures.iter().chain(&url_signatures),
+    );
     assert!(leaked.is_empty(), "leaked {leaked:?} into:\n{logs}");
-    let lower = logs.to_ascii_lowercase();
-    for marker in ["signature=", "q-sign-time", "x-tc-token", "authorization:"] {
-        assert!(
-            !lower.contains(marker),
-            "{marker:?} in the captured output:\n{logs}"
-        );
-    }
+    let markers = markers_in(&logs);
+    assert!(
+        markers.is_empty(),
+        "{markers:?} in the captured output:\n{logs}"
+    );
     eprintln!(
         "no leaks: {} bytes of TRACE output checked against 1 key, 1 token, {} Authorization signatures, {} URL signatures",
         logs.len(),

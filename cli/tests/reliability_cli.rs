@@ -11,16 +11,13 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
 use tencentcloud_redis_emulator::{DemoData, Emulator, Faults, LogEntry, RunningEmulator};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tencentcloud_test_support::leaks::{distinct, hex_values_after, leaks_in, markers_in, Relay};
 
 async fn run(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output().expect("tcredis runs"))
@@ -386,78 +383,6 @@ async fn kill_9_mid_download_then_rerun_gives_complete_files_and_no_part() {
 
 // ---- no leaks at -vvv ----
 
-/// A TCP relay to `target` that records both directions.
-struct Relay {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<u8>>>,
-    answers: Arc<Mutex<Vec<u8>>>,
-}
-
-async fn pump(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-    record: Arc<Mutex<Vec<u8>>>,
-) {
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                record.lock().unwrap().extend_from_slice(&buf[..n]);
-                if to.write_all(&buf[..n]).await.is_err() {
-                    break;
-                }
-            }
-        }
-    }
-    let _ = to.shutdown().await;
-}
-
-async fn start_relay(target: SocketAddr) -> Relay {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
-    let addr = listener.local_addr().expect("relay addr");
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let answers = Arc::new(Mutex::new(Vec::new()));
-    let (req, ans) = (Arc::clone(&requests), Arc::clone(&answers));
-    tokio::spawn(async move {
-        while let Ok((inbound, _)) = listener.accept().await {
-            let Ok(outbound) = TcpStream::connect(target).await else {
-                continue;
-            };
-            let (in_read, in_write) = inbound.into_split();
-            let (out_read, out_write) = outbound.into_split();
-            tokio::spawn(pump(in_read, out_write, Arc::clone(&req)));
-            tokio::spawn(pump(out_read, in_write, Arc::clone(&ans)));
-        }
-    });
-    Relay {
-        addr,
-        requests,
-        answers,
-    }
-}
-
-/// Every distinct hex value (32 digits or more) following `marker` in `bytes`, and how many
-/// times the marker was followed by one.
-fn hex_values_after(bytes: &[u8], marker: &str) -> (Vec<String>, usize) {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = Vec::new();
-    let mut count = 0;
-    for (at, _) in text.match_indices(marker) {
-        let hex: String = text[at + marker.len()..]
-            .chars()
-            .take_while(char::is_ascii_hexdigit)
-            .collect();
-        if hex.len() >= 32 {
-            count += 1;
-            if !out.contains(&hex) {
-                out.push(hex);
-            }
-        }
-    }
-    (out, count)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vvv_download_with_a_session_token_leaks_no_secret_or_signature() {
     const SECRET_KEY: &str = "CliLeakCanarySecretKey4e1d0b9a8c7f6e5d";
@@ -481,7 +406,7 @@ async fn vvv_download_with_a_session_token_leaks_no_secret_or_signature() {
         .start()
         .await
         .expect("emulator starts");
-    let relay = start_relay(emu.addr()).await;
+    let relay = Relay::start(emu.addr()).await;
     let home = tempfile::tempdir().expect("home");
     let dir = tempfile::tempdir().expect("out");
     let out = dir.path().join("backup");
@@ -538,9 +463,10 @@ async fn vvv_download_with_a_session_token_leaks_no_secret_or_signature() {
         "{log:?}"
     );
 
-    let (auth_signatures, auth_count) =
-        hex_values_after(&relay.requests.lock().unwrap(), "Signature=");
-    let (url_signatures, _) = hex_values_after(&relay.answers.lock().unwrap(), "q-signature=");
+    let auth_signatures = hex_values_after(&relay.requests(), "Signature=");
+    let auth_count = auth_signatures.len();
+    let auth_signatures = distinct(auth_signatures);
+    let url_signatures = distinct(hex_values_after(&relay.answers(), "q-signature="));
     let posts = log.iter().filter(|e| e.method == "POST").count();
     assert_eq!(
         auth_count, posts,
@@ -550,26 +476,14 @@ async fn vvv_download_with_a_session_token_leaks_no_secret_or_signature() {
     assert!(url_signatures.len() >= 3, "{url_signatures:?}");
 
     let both = format!("{stdout}\n{stderr}");
-    let mut leaked = Vec::new();
-    for secret in [SECRET_KEY, TOKEN] {
-        if both.contains(secret) {
-            leaked.push(secret.to_owned());
-        }
-    }
-    for signature in auth_signatures.iter().chain(&url_signatures) {
-        for window in 0..=signature.len() - 16 {
-            let piece = &signature[window..window + 16];
-            if both.contains(piece) {
-                leaked.push(format!("{piece} (of {signature})"));
-                break;
-            }
-        }
-    }
+    let leaked = leaks_in(
+        &both,
+        &[SECRET_KEY, TOKEN],
+        auth_signatures.iter().chain(&url_signatures),
+    );
     assert!(leaked.is_empty(), "leaked {leaked:?} into:\n{both}");
-    let lower = both.to_ascii_lowercase();
-    for marker in ["signature=", "q-sign-time", "x-tc-token", "authorization:"] {
-        assert!(!lower.contains(marker), "{marker:?} in the output:\n{both}");
-    }
+    let markers = markers_in(&both);
+    assert!(markers.is_empty(), "{markers:?} in the output:\n{both}");
     eprintln!(
         "cli no leaks: {} bytes of -vvv output checked against 1 key, 1 token, {} Authorization signatures ({posts} requests), {} URL signatures",
         both.len(),
