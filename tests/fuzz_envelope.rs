@@ -8,21 +8,10 @@
 //! Seeds under `fuzz/seeds/envelope/` are replayed on every run.
 
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use serde_json::Value;
 use tencentcloud_redis::transport::{decode_response, DecodeReason, Error};
 use tencentcloud_redis::*;
-
-fn config(default_cases: u32) -> ProptestConfig {
-    let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
-    ProptestConfig {
-        cases: env("TC_FUZZ_CASES").map_or(default_cases, |c| c as u32),
-        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0x7c3e_11ab)),
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..ProptestConfig::default()
-    }
-}
+use tencentcloud_test_support::fuzz::{self, apply, JsonEdit};
 
 /// What one decode attempt showed.
 #[derive(Debug, PartialEq)]
@@ -151,20 +140,14 @@ fn every_example_response_decodes_for_its_own_action() {
 
 #[test]
 fn committed_seeds_replay() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/envelope");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/envelope exists") {
-        let path = entry.expect("entry").path();
-        let body = std::fs::read(&path).expect("seed readable");
+    for (_, body) in fuzz::seeds("envelope", 5) {
         for status in [200, 404, 502] {
             check(status, &body);
         }
-        n += 1;
     }
-    assert!(n >= 5, "expected committed seeds in {}", dir.display());
 }
 
-// ---- JSON mutation --------------------------------------------------------------------------
+// ---- JSON mutation: the values and edits drawn (test-support applies them) -------------------
 
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -196,50 +179,15 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Every JSON pointer of `v` (its own, `""`, included).
-fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, c) in m {
-                pointers(
-                    c,
-                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    out,
-                )
-            }
-        }
-        Value::Array(a) => {
-            for (i, c) in a.iter().enumerate() {
-                pointers(c, format!("{at}/{i}"), out)
-            }
-        }
-        _ => {}
-    }
-    out.push(at);
-}
-
-#[derive(Debug, Clone)]
-enum Edit {
-    Replace(Value),
-    Delete,
-    ToString,
-    ToNumber(i64),
-    WrapInArray,
-    WrapInObject(String),
-    DuplicateInArray,
-    AddKey(String, Value),
-    RenameKey(String),
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
+fn edit() -> impl Strategy<Value = JsonEdit> {
     prop_oneof![
-        json_value().prop_map(Edit::Replace),
-        Just(Edit::Delete),
-        Just(Edit::ToString),
-        any::<i64>().prop_map(Edit::ToNumber),
-        Just(Edit::WrapInArray),
-        "[A-Za-z]{1,8}".prop_map(Edit::WrapInObject),
-        Just(Edit::DuplicateInArray),
+        json_value().prop_map(JsonEdit::Replace),
+        Just(JsonEdit::Delete),
+        Just(JsonEdit::ToString),
+        any::<i64>().prop_map(JsonEdit::ToNumber),
+        Just(JsonEdit::WrapInArray),
+        "[A-Za-z]{1,8}".prop_map(JsonEdit::WrapInObject),
+        Just(JsonEdit::DuplicateInArray),
         (
             prop_oneof![
                 Just("Error".to_owned()),
@@ -249,79 +197,18 @@ fn edit() -> impl Strategy<Value = Edit> {
             ],
             json_value()
         )
-            .prop_map(|(k, v)| Edit::AddKey(k, v)),
+            .prop_map(|(k, v)| JsonEdit::AddKey(k, v)),
         prop_oneof![
             Just("Error".to_owned()),
             Just("response".to_owned()),
             "[A-Za-z]{1,8}"
         ]
-        .prop_map(Edit::RenameKey),
+        .prop_map(JsonEdit::RenameKey),
     ]
 }
 
-fn apply(root: &mut Value, pick: usize, e: &Edit) {
-    let mut all = Vec::new();
-    pointers(root, String::new(), &mut all);
-    let target = all[pick % all.len()].clone();
-    let (parent_ptr, last) = match target.rfind('/') {
-        Some(i) => (
-            target[..i].to_owned(),
-            Some(target[i + 1..].replace("~1", "/").replace("~0", "~")),
-        ),
-        None => (String::new(), None),
-    };
-    match e {
-        Edit::Delete | Edit::RenameKey(_) => {
-            let (Some(last), Some(parent)) = (last, root.pointer_mut(&parent_ptr)) else {
-                *root = Value::Null;
-                return;
-            };
-            let removed = match parent {
-                Value::Object(m) => m.shift_remove(&last),
-                Value::Array(a) => last
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|i| *i < a.len())
-                    .map(|i| a.remove(i)),
-                _ => None,
-            };
-            if let (Edit::RenameKey(k), Some(v), Value::Object(m)) = (e, removed, parent) {
-                m.insert(k.clone(), v);
-            }
-        }
-        _ => {
-            let Some(node) = root.pointer_mut(&target) else {
-                return;
-            };
-            match e {
-                Edit::Replace(v) => *node = v.clone(),
-                Edit::ToString => *node = Value::String(node.to_string()),
-                Edit::ToNumber(n) => *node = Value::from(*n),
-                Edit::WrapInArray => *node = Value::Array(vec![node.take()]),
-                Edit::WrapInObject(k) => {
-                    let inner = node.take();
-                    *node = serde_json::json!({ k: inner });
-                }
-                Edit::DuplicateInArray => {
-                    if let Value::Array(a) = node {
-                        if let Some(first) = a.first().cloned() {
-                            a.push(first);
-                        }
-                    }
-                }
-                Edit::AddKey(k, v) => {
-                    if let Value::Object(m) = node {
-                        m.insert(k.clone(), v.clone());
-                    }
-                }
-                Edit::Delete | Edit::RenameKey(_) => unreachable!(),
-            }
-        }
-    }
-}
-
 proptest! {
-    #![proptest_config(config(2000))]
+    #![proptest_config(fuzz::config(2000, 0x7c3e_11ab, 4096))]
 
     #[test]
     fn arbitrary_bytes(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..600)) {

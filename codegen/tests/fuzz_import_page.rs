@@ -11,20 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use tencentcloud_codegen::import::page::import_page;
 use tencentcloud_codegen::{load, read_schema_dir, Schema};
-
-fn config(default_cases: u32) -> ProptestConfig {
-    let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
-    ProptestConfig {
-        cases: env("TC_FUZZ_CASES").map_or(default_cases, |c| c as u32),
-        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0x0d0c_9a9e)),
-        failure_persistence: None,
-        max_shrink_iters: 2048,
-        ..ProptestConfig::default()
-    }
-}
+use tencentcloud_test_support::fuzz;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -73,14 +62,9 @@ fn the_unmutated_seed_page_imports() {
 #[test]
 fn committed_seeds_replay() {
     let schema = schema();
-    let dir = repo().join("fuzz/seeds/import_page");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/import_page exists") {
-        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
+    for (_, bytes) in fuzz::seeds("import_page", 3) {
         check(&schema, &String::from_utf8_lossy(&bytes));
-        n += 1;
     }
-    assert!(n >= 3, "expected committed seeds in {}", dir.display());
 }
 
 #[derive(Debug, Clone)]
@@ -177,7 +161,7 @@ fn mutate(page: &str, edits: &[LineEdit]) -> String {
 }
 
 proptest! {
-    #![proptest_config(config(2000))]
+    #![proptest_config(fuzz::config(2000, 0x0d0c_9a9e, 2048))]
 
     #[test]
     fn mutated_seed_pages_never_panic(edits in prop::collection::vec(line_edit(), 1..8)) {

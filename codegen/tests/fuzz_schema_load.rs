@@ -11,24 +11,11 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::committed;
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use serde_json::Value;
 use tencentcloud_codegen::{load, SchemaError, SourceFile};
-
-fn config(default_cases: u32) -> ProptestConfig {
-    let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
-    ProptestConfig {
-        cases: env("TC_FUZZ_CASES").map_or(default_cases, |c| c as u32),
-        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0x005c_4e3a)),
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..ProptestConfig::default()
-    }
-}
+use tencentcloud_test_support::fuzz::{self, apply, JsonEdit};
 
 /// The property: no panic (a panic fails the test), and a well-formed error.
 fn check(files: &[SourceFile]) {
@@ -67,12 +54,9 @@ fn committed_schema_loads() {
 
 #[test]
 fn committed_seeds_replay() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/schema_load");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/schema_load exists") {
-        let path = entry.expect("entry").path();
-        let seed: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("readable"))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for (path, bytes) in fuzz::seeds("schema_load", 5) {
+        let seed: Value =
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut files = committed();
         let target = seed["file"].as_str().expect("file").to_owned();
         if let Some(text) = seed["text"].as_str() {
@@ -93,12 +77,10 @@ fn committed_seeds_replay() {
             files.retain(|f| f.path != target);
         }
         check(&files);
-        n += 1;
     }
-    assert!(n >= 5, "expected committed seeds in {}", dir.display());
 }
 
-// ---- JSON mutation (same operators as tests/fuzz_envelope.rs) --------------------------------
+// ---- JSON mutation: the values and edits drawn (test-support applies them) -------------------
 
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -156,130 +138,28 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, c) in m {
-                pointers(
-                    c,
-                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    out,
-                )
-            }
-        }
-        Value::Array(a) => {
-            for (i, c) in a.iter().enumerate() {
-                pointers(c, format!("{at}/{i}"), out)
-            }
-        }
-        _ => {}
-    }
-    out.push(at);
-}
-
-#[derive(Debug, Clone)]
-enum Edit {
-    Replace(Value),
-    Delete,
-    ToString,
-    ToNumber(i64),
-    WrapInArray,
-    DuplicateInArray,
-    CopyFrom(usize),
-    AddKey(String, Value),
-    RenameKey(String),
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
+fn edit() -> impl Strategy<Value = JsonEdit> {
     prop_oneof![
-        json_value().prop_map(Edit::Replace),
-        Just(Edit::Delete),
-        Just(Edit::ToString),
-        any::<i64>().prop_map(Edit::ToNumber),
-        Just(Edit::WrapInArray),
-        Just(Edit::DuplicateInArray),
-        any::<usize>().prop_map(Edit::CopyFrom),
-        ("[a-z_]{1,8}", json_value()).prop_map(|(k, v)| Edit::AddKey(k, v)),
+        json_value().prop_map(JsonEdit::Replace),
+        Just(JsonEdit::Delete),
+        Just(JsonEdit::ToString),
+        any::<i64>().prop_map(JsonEdit::ToNumber),
+        Just(JsonEdit::WrapInArray),
+        Just(JsonEdit::DuplicateInArray),
+        any::<usize>().prop_map(JsonEdit::CopyFrom),
+        ("[a-z_]{1,8}", json_value()).prop_map(|(k, v)| JsonEdit::AddKey(k, v)),
         prop_oneof![
             Just("name".to_owned()),
             Just("type".to_owned()),
             "[a-z_/~]{1,8}"
         ]
-        .prop_map(Edit::RenameKey),
+        .prop_map(JsonEdit::RenameKey),
     ]
-}
-
-fn apply(root: &mut Value, pick: usize, e: &Edit) {
-    let mut all = Vec::new();
-    pointers(root, String::new(), &mut all);
-    let target = all[pick % all.len()].clone();
-    let split = target.rfind('/').map(|i| {
-        (
-            target[..i].to_owned(),
-            target[i + 1..].replace("~1", "/").replace("~0", "~"),
-        )
-    });
-    match e {
-        Edit::Delete | Edit::RenameKey(_) => {
-            let Some((parent_ptr, last)) = split else {
-                *root = Value::Null;
-                return;
-            };
-            let Some(parent) = root.pointer_mut(&parent_ptr) else {
-                return;
-            };
-            let removed = match parent {
-                Value::Object(m) => m.shift_remove(&last),
-                Value::Array(a) => last
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|i| *i < a.len())
-                    .map(|i| a.remove(i)),
-                _ => None,
-            };
-            if let (Edit::RenameKey(k), Some(v), Value::Object(m)) = (e, removed, parent) {
-                m.insert(k.clone(), v);
-            }
-        }
-        Edit::CopyFrom(other) => {
-            let src = all[other % all.len()].clone();
-            let Some(v) = root.pointer(&src).cloned() else {
-                return;
-            };
-            if let Some(node) = root.pointer_mut(&target) {
-                *node = v;
-            }
-        }
-        _ => {
-            let Some(node) = root.pointer_mut(&target) else {
-                return;
-            };
-            match e {
-                Edit::Replace(v) => *node = v.clone(),
-                Edit::ToString => *node = Value::String(node.to_string()),
-                Edit::ToNumber(n) => *node = Value::from(*n),
-                Edit::WrapInArray => *node = Value::Array(vec![node.take()]),
-                Edit::DuplicateInArray => {
-                    if let Value::Array(a) = node {
-                        if let Some(first) = a.first().cloned() {
-                            a.push(first);
-                        }
-                    }
-                }
-                Edit::AddKey(k, v) => {
-                    if let Value::Object(m) = node {
-                        m.insert(k.clone(), v.clone());
-                    }
-                }
-                _ => unreachable!(),
-            }
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
 enum FileEdit {
-    Json(usize, Vec<(usize, Edit)>),
+    Json(usize, Vec<(usize, JsonEdit)>),
     Truncate(usize, usize),
     Drop(usize),
     Add(String, String),
@@ -314,7 +194,7 @@ fn file_edit() -> impl Strategy<Value = FileEdit> {
 }
 
 proptest! {
-    #![proptest_config(config(3000))]
+    #![proptest_config(fuzz::config(3000, 0x005c_4e3a, 4096))]
 
     #[test]
     fn mutated_schemas_never_panic_and_errors_locate(edits in prop::collection::vec(file_edit(), 1..4)) {

@@ -16,14 +16,11 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::Value;
+use tencentcloud_test_support::fuzz;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
-
-fn env(k: &str) -> Option<u64> {
-    std::env::var(k).ok().and_then(|s| s.parse().ok())
-}
 
 const AUTH_PIECES: &[&str] = &[
     "TC3-HMAC-SHA256 ",
@@ -131,19 +128,15 @@ async fn random_requests_always_get_an_answer_and_nothing_panics() {
     );
 
     // Committed seeds: raw requests (with `{HOST}` replaced by the emulator's address).
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/http");
-    let mut seeds = 0;
-    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/http exists") {
-        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
-        let text = String::from_utf8_lossy(&bytes).replace("{HOST}", &emu.addr().to_string());
+    let seeds = fuzz::seeds("http", 4);
+    for (_, bytes) in &seeds {
+        let text = String::from_utf8_lossy(bytes).replace("{HOST}", &emu.addr().to_string());
         let answer = raw(&emu, text.as_bytes()).await;
         assert_http_answer(&answer, text.as_bytes());
-        seeds += 1;
     }
-    assert!(seeds >= 4, "expected seeds in {}", dir.display());
 
-    let cases = env("TC_FUZZ_CASES").unwrap_or(2000);
-    let mut rng = fastrand::Rng::with_seed(env("TC_FUZZ_SEED").unwrap_or(0x00e3_u64));
+    let cases = fuzz::env_u64("TC_FUZZ_CASES").unwrap_or(2000);
+    let mut rng = fastrand::Rng::with_seed(fuzz::env_u64("TC_FUZZ_SEED").unwrap_or(0x00e3_u64));
     let client = reqwest::Client::new();
     let (mut envelopes, mut raw_answers) = (0u64, 0u64);
     for i in 0..cases {
@@ -230,7 +223,8 @@ async fn random_requests_always_get_an_answer_and_nothing_panics() {
         envelopes += 1;
     }
     eprintln!(
-        "{cases} requests: {envelopes} envelopes, {raw_answers} raw HTTP answers, {seeds} seeds"
+        "{cases} requests: {envelopes} envelopes, {raw_answers} raw HTTP answers, {} seeds",
+        seeds.len()
     );
     assert_eq!(
         error_code(&Call::describe(&emu).send(&emu).await.1),
