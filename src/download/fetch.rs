@@ -977,7 +977,7 @@ impl Transfer<'_> {
                 });
             }
             let len = chunk.len() as u64;
-            if let Err(e) = file.write(chunk).await {
+            if let Err(e) = file.write(&chunk).await {
                 return Step::Fatal(io_err(&self.part_path, "write")(e));
             }
             self.offset += len;
