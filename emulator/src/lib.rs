@@ -215,7 +215,8 @@
 //!    without it) → 404 `NoSuchKey`.
 //!
 //! Files are looked up by name in the backup, never by joining the path to a folder, and are
-//! streamed from disk in 64 KiB blocks.
+//! streamed from disk in 1 MiB pieces, each read on the blocking pool while the one before it
+//! is sent.
 //!
 //! # Faults and the request log
 //!
