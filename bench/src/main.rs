@@ -15,6 +15,9 @@
 //!     successful calls per second.
 //! tc-bench url --start FILE
 //!     Prints the public download URL of the first file of the first backup.
+//! tc-bench fetch --start FILE --url URL [--runtime current|multi] [--out PATH]
+//!     A bare reqwest GET of URL, the body written to PATH with plain writes (no checksum, no
+//!     fsync) or dropped; the floor under `tcredis download`. Reports bytes, wall and CPU time.
 //! ```
 //!
 //! Only loopback endpoints are accepted: this program must never load a real service.
@@ -160,9 +163,26 @@ fn run(args: &[String]) -> Result<Value, Failure> {
                 "file_size": info.file_size,
             }))
         }
-        other => {
-            Err(format!("unknown command `{other}`; expected calls, throughput or url").into())
+        "fetch" => {
+            let url = flag(args, "--url").ok_or("--url URL is required")?;
+            if !url.starts_with("http://127.0.0.1:") {
+                return Err("--url must be a loopback URL (http://127.0.0.1:PORT/...)".into());
+            }
+            let runtime = match flag(args, "--runtime").unwrap_or("multi") {
+                "current" => tokio::runtime::Builder::new_current_thread(),
+                "multi" => tokio::runtime::Builder::new_multi_thread(),
+                other => return Err(format!("--runtime: `{other}` is not current or multi").into()),
+            }
+            .enable_all()
+            .build()?;
+            let out = flag(args, "--out").map(std::path::PathBuf::from);
+            let (bytes, wall, user, sys) = runtime.block_on(fetch(url, out.as_deref()))?;
+            Ok(json!({"bytes": bytes, "wall_s": wall, "user_s": user, "sys_s": sys}))
         }
+        other => Err(format!(
+            "unknown command `{other}`; expected calls, throughput, url or fetch"
+        )
+        .into()),
     }
 }
 
@@ -365,4 +385,25 @@ async fn throughput(target: &Target, tasks: usize, seconds: f64) -> Result<(u64,
         return Err(format!("{failed} calls failed during the throughput run").into());
     }
     Ok((after - before, elapsed))
+}
+
+/// Downloads `url` with a bare reqwest client; the body goes to `out` (plain writes) or nowhere.
+async fn fetch(url: &str, out: Option<&std::path::Path>) -> Result<(u64, f64, f64, f64), Failure> {
+    use std::io::Write;
+    let mut file = out.map(std::fs::File::create).transpose()?;
+    let (cpu0, t0) = (cpu_times(), Instant::now());
+    let mut response = reqwest::Client::new()
+        .get(url)
+        .send()
+        .await?
+        .error_for_status()?;
+    let mut bytes = 0u64;
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len() as u64;
+        if let Some(file) = file.as_mut() {
+            file.write_all(&chunk)?;
+        }
+    }
+    let (wall, cpu1) = (t0.elapsed().as_secs_f64(), cpu_times());
+    Ok((bytes, wall, cpu1.0 - cpu0.0, cpu1.1 - cpu0.1))
 }
