@@ -79,9 +79,10 @@ def main():
     w("# Benchmarks")
     w("")
     w("Written by `scripts/bench` on %s; every figure below comes from that run. Medians of %d "
-      "runs unless a row says otherwise; ranges are min–max over the runs."
+      "runs (%d for the per-call figures) unless a row says otherwise; ranges are min–max over "
+      "the runs."
       % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-         meta.get("repeats", 0)))
+         meta.get("repeats", 0), meta.get("call_repeats", meta.get("repeats", 0))))
     w("")
     w("Reproduce: `scripts/bench` from the repository root (see the script's header for the "
       "knobs; `BENCH_WAIT_LOAD=1.0 scripts/bench` first waits for a quiet machine).")
