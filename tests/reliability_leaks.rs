@@ -10,8 +10,7 @@
 //! This is the only test in its binary: the subscriber is the global default, installed before
 //! any callsite is hit, so nothing escapes the capture.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tencentcloud_redis::download::{download_backup, DownloadOptions, ProgressEvent};
@@ -19,25 +18,14 @@ use tencentcloud_redis::{
     CallOptions, Client, Credentials, DescribeBackupUrlRequest, Endpoint, RateLimit, RetryPolicy,
 };
 use tencentcloud_redis_emulator::{DemoData, Emulator, Faults};
-use tencentcloud_test_support::leaks::{distinct, hex_values_after, leaks_in, markers_in, Relay};
+use tencentcloud_test_support::leaks::{
+    distinct, hex_values_after, leaks_in, markers_in, Capture, Relay,
+};
 
 const INSTANCE: &str = "crs-4y9t57vt";
 const BACKUP: &str = "678362566696298532848117";
 const SECRET_KEY: &str = "LeakCanarySecretKey7f3a9c2e51d84b06";
 const TOKEN: &str = "LeakCanarySessionToken_c0ffee_9d8e7f6a5b4c3d2e1f";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
@@ -118,7 +106,7 @@ async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
     let resumes: u32 = summary.files.iter().map(|f| f.resumes).sum();
     assert_eq!(resumes, 2);
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).expect("utf-8 logs");
+    let logs = capture.text();
 
     // The capture works and saw the interesting parts, so the checks below can fail.
     for expected in [

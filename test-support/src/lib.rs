@@ -9,8 +9,9 @@
 //!
 //! - [`fuzz`]: the proptest configuration of the fuzz tests, their committed seeds, and edits
 //!   of JSON values at JSON pointers.
-//! - [`leaks`]: a recording TCP relay, to learn the signatures that went over the wire, and
-//!   the search for them (and for secrets) in what a program wrote.
+//! - [`leaks`]: a recording TCP relay, to learn the signatures that went over the wire, the
+//!   search for them (and for secrets) in what a program wrote, and an in-memory sink for
+//!   `tracing` output.
 
 pub mod fuzz;
 pub mod leaks;

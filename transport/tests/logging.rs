@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
+use tencentcloud_test_support::leaks::Capture;
 use tencentcloud_transport::{CallOptions, Client, Credentials, Endpoint, RetryPolicy};
 
 fn assert_clean(text: &str, secrets: &[&str]) {
@@ -18,19 +17,6 @@ fn assert_clean(text: &str, secrets: &[&str]) {
             !text.contains(secret),
             "secret {secret:?} leaked into: {text}"
         );
-    }
-}
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
@@ -70,7 +56,7 @@ fn trace_logs_carry_call_details_but_no_secrets_or_signatures() {
             outcome.result.unwrap();
         });
     });
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     for expected in [
         "tencentcloud.call",
         "DescribeBackupUrl",
