@@ -8,22 +8,14 @@
 //! Seeds under `fuzz/seeds/authorization/` (one header value per file) are replayed.
 
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
+use tencentcloud_test_support::fuzz;
 use tencentcloud_transport::sign::{
     parse_authorization, sign_stages, verify, verify_accepting_bare_host, ReceivedRequest,
     SigningParams, VerifyError,
 };
 
-fn config(default_cases: u32) -> ProptestConfig {
-    let env = |k: &str| std::env::var(k).ok().and_then(|s| s.parse::<u64>().ok());
-    ProptestConfig {
-        cases: env("TC_FUZZ_CASES").map_or(default_cases, |c| c as u32),
-        rng_seed: RngSeed::Fixed(env("TC_FUZZ_SEED").unwrap_or(0x0051_6eed)),
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..ProptestConfig::default()
-    }
-}
+/// Default seed of the properties below (`TC_FUZZ_SEED` overrides it).
+const SEED: u64 = 0x0051_6eed;
 
 const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
@@ -61,21 +53,16 @@ fn check_header(header: &str, headers: &[(&str, &str)], body: &[u8], timestamp: 
 
 #[test]
 fn committed_seeds_replay() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/authorization");
     let headers = [
         ("Content-Type", "application/json"),
         ("Host", "127.0.0.1:8080"),
     ];
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/authorization exists") {
-        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
+    for (_, bytes) in fuzz::seeds("authorization", 5) {
         let text = String::from_utf8_lossy(&bytes);
         for ts in [0, 1_700_000_000, u64::MAX] {
             check_header(&text, &headers, b"{}", ts);
         }
-        n += 1;
     }
-    assert!(n >= 5, "expected committed seeds in {}", dir.display());
 }
 
 fn piece() -> impl Strategy<Value = String> {
@@ -139,7 +126,7 @@ fn signed(host: &str, body: &[u8], timestamp: u64) -> String {
 }
 
 proptest! {
-    #![proptest_config(config(3000))]
+    #![proptest_config(fuzz::config(3000, SEED, 4096))]
 
     #[test]
     fn arbitrary_strings(header in ".{0,300}") {
