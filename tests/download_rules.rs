@@ -309,6 +309,29 @@ async fn a_complete_part_file_with_wrong_bytes_fails_the_checksum_and_starts_ove
 }
 
 #[tokio::test]
+async fn a_part_file_longer_than_the_object_gets_416_and_starts_over() {
+    // Without a FileSize in the answer, only the storage can say the part file is too long.
+    let mut files = three_files();
+    files[0].advertised_size = None;
+    let server = TestServer::start(files.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut longer = files[0].data.clone();
+    longer.extend_from_slice(&[9u8; 5000]);
+    std::fs::write(dir.path().join("a-1.rdb.part"), &longer).unwrap();
+    let summary = download(&server, dir.path(), fast()).await.unwrap();
+    assert_complete(&summary, dir.path(), &files);
+    assert_eq!(summary.files[0].restarts, 1);
+    let gets: Vec<_> = server
+        .gets()
+        .into_iter()
+        .filter(|g| g.path == "/f/0")
+        .collect();
+    assert_eq!(gets[0].status, 416, "{gets:?}");
+    assert_eq!(gets[0].range.as_deref(), Some("bytes=304999-"));
+    assert!(gets[1..].iter().any(|g| g.status == 200), "{gets:?}");
+}
+
+#[tokio::test]
 async fn a_foreign_part_file_fails_the_checksum_and_starts_over() {
     let files = three_files();
     let server = TestServer::start(files.clone()).await;

@@ -638,8 +638,10 @@ impl Transfer<'_> {
                     }
                 }
                 Step::Retry { error, progress } => {
-                    // With retries disabled, a broken transfer is not resumed either.
-                    if !error.is_transient() || policy.max_attempts() <= 1 {
+                    // With retries disabled, a broken transfer is not resumed either. An
+                    // error that is not transient ends the file, except when the attempt made
+                    // progress: a 416 after which the part file was emptied is a start over.
+                    if (!error.is_transient() && !progress) || policy.max_attempts() <= 1 {
                         return Err(error);
                     }
                     if progress {
@@ -745,6 +747,24 @@ impl Transfer<'_> {
             reason,
         });
         Ok(())
+    }
+
+    /// Empties the part file and asks for another attempt from byte 0, reporting `error` for
+    /// this one. It counts as progress: the next attempt starts at once and the count of
+    /// failures in a row starts again.
+    async fn start_over(
+        &mut self,
+        file: &mut PartWriter,
+        reason: &str,
+        error: DownloadError,
+    ) -> Step {
+        match self.restart(file, reason).await {
+            Ok(()) => Step::Retry {
+                error,
+                progress: true,
+            },
+            Err(e) => Step::Fatal(e),
+        }
     }
 
     async fn attempt(&mut self, file: &mut PartWriter) -> Step {
@@ -877,20 +897,14 @@ impl Transfer<'_> {
             }
             StatusCode::RANGE_NOT_SATISFIABLE => {
                 // The part file is longer than the object or already complete.
-                if let Err(e) = self
-                    .restart(file, "the server answered 416 to a range request")
-                    .await
-                {
-                    return Step::Fatal(e);
-                }
-                return Step::Retry {
-                    error: DownloadError::Http {
-                        name: self.name.to_owned(),
-                        url: shown,
-                        status: 416,
-                    },
-                    progress: true,
+                let error = DownloadError::Http {
+                    name: self.name.to_owned(),
+                    url: shown,
+                    status: 416,
                 };
+                return self
+                    .start_over(file, "the server answered 416 to a range request", error)
+                    .await;
             }
             StatusCode::FORBIDDEN => {
                 return Step::Expired {
@@ -914,21 +928,15 @@ impl Transfer<'_> {
             Ok(Some(crc)) => {
                 if self.remote_crc.is_some_and(|old| old != crc) {
                     // The object changed between responses: start over.
-                    if let Err(e) = self
-                        .restart(file, "the object's CRC-64 changed between requests")
-                        .await
-                    {
-                        return Step::Fatal(e);
-                    }
-                    return Step::Retry {
-                        error: DownloadError::Truncated {
-                            name: self.name.to_owned(),
-                            url: shown,
-                            received: 0,
-                            expected: self.expected.unwrap_or(0),
-                        },
-                        progress: true,
+                    let error = DownloadError::Truncated {
+                        name: self.name.to_owned(),
+                        url: shown,
+                        received: 0,
+                        expected: self.expected.unwrap_or(0),
                     };
+                    return self
+                        .start_over(file, "the object's CRC-64 changed between requests", error)
+                        .await;
                 }
                 self.remote_crc = Some(crc);
             }
