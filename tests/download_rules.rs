@@ -156,6 +156,42 @@ async fn a_cut_connection_is_resumed_with_range() {
 }
 
 #[tokio::test]
+async fn an_object_replaced_between_responses_is_downloaded_again_from_byte_0() {
+    let files = three_files();
+    let server = TestServer::start(files.clone()).await;
+    // Same name and size, other bytes: only the CRC-64 header tells the two apart.
+    let mut replaced = files.clone();
+    replaced[0] = FileSpec::new(&files[0].name, files[0].data.len(), 99);
+    assert_ne!(replaced[0].crc_header, files[0].crc_header);
+    let replacement = replaced[0].clone();
+    server.with(move |s| {
+        s.cut_after = Some(100_000);
+        s.cut_times = 1;
+        s.replace_first_after = Some((1, replacement));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let summary = download(&server, dir.path(), fast().parallel(1))
+        .await
+        .unwrap();
+    // The resume brought the new object's CRC-64: the old bytes on disk were dropped and the
+    // new object fetched whole, so the file is the new object, verified.
+    assert_complete(&summary, dir.path(), &replaced);
+    assert_eq!(summary.files[0].restarts, 1);
+    assert_eq!(summary.files[0].crc64, replaced[0].crc_header);
+    let ranges: Vec<_> = server
+        .gets()
+        .iter()
+        .filter(|g| g.path == "/f/0")
+        .map(|g| g.range.clone())
+        .collect();
+    assert_eq!(
+        ranges,
+        vec![None, Some("bytes=100000-".to_owned()), None],
+        "first try, the resume that saw the new CRC-64, the fetch from byte 0"
+    );
+}
+
+#[tokio::test]
 async fn a_200_answer_to_a_range_request_starts_over() {
     let files = three_files();
     let server = TestServer::start(files.clone()).await;

@@ -68,6 +68,9 @@ pub struct State {
     pub latency: Option<Duration>,
     /// Answer this many file requests with 503.
     pub unavailable_times: u32,
+    /// After this many responses that serve the first file, it is replaced by this one (the
+    /// object changed on the storage: new bytes, new CRC-64).
+    pub replace_first_after: Option<(u32, FileSpec)>,
     pub active: usize,
     pub max_active: usize,
     pub log: Vec<Logged>,
@@ -258,6 +261,13 @@ async fn serve(
     let (plan, latency) = {
         let mut s = st.lock().unwrap();
         let latency = s.latency;
+        if index == Some(0) && generation >= s.expired_before && s.unavailable_times == 0 {
+            match s.replace_first_after.take() {
+                Some((0, spec)) => s.files[0] = spec,
+                Some((left, spec)) => s.replace_first_after = Some((left - 1, spec)),
+                None => {}
+            }
+        }
         let plan = match index.and_then(|i| s.files.get(i).cloned()) {
             None => Plan::Status(404),
             Some(_) if generation < s.expired_before => Plan::Status(403),
