@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use download_support::{FileSpec, TestServer};
+use download_support::{FileSpec, Logged, TestServer};
 use tencentcloud_redis::download::{
     download_backup, DownloadError, DownloadErrorKind, DownloadOptions, DownloadSummary,
     FileOutcome, ProgressEvent, VerifyError,
@@ -53,6 +53,15 @@ fn assert_files(dir: &Path, files: &[FileSpec]) {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
         .collect();
     assert!(parts.is_empty(), "part files left: {parts:?}");
+}
+
+/// The GET requests the server logged for the first file, in order.
+fn gets_of_first_file(server: &TestServer) -> Vec<Logged> {
+    server
+        .gets()
+        .into_iter()
+        .filter(|g| g.path == "/f/0")
+        .collect()
 }
 
 /// The download succeeded and `dir` holds every file, correct, and no part file.
@@ -137,11 +146,9 @@ async fn a_cut_connection_is_resumed_with_range() {
         .unwrap();
     assert_complete(&summary, dir.path(), &files);
     // The first file was cut at 100000 and again at 200000; each resume asked for the rest.
-    let ranges: Vec<_> = server
-        .gets()
-        .iter()
-        .filter(|g| g.path == "/f/0")
-        .map(|g| g.range.clone())
+    let ranges: Vec<_> = gets_of_first_file(&server)
+        .into_iter()
+        .map(|g| g.range)
         .collect();
     assert_eq!(
         ranges,
@@ -178,11 +185,9 @@ async fn an_object_replaced_between_responses_is_downloaded_again_from_byte_0() 
     assert_complete(&summary, dir.path(), &replaced);
     assert_eq!(summary.files[0].restarts, 1);
     assert_eq!(summary.files[0].crc64, replaced[0].crc_header);
-    let ranges: Vec<_> = server
-        .gets()
-        .iter()
-        .filter(|g| g.path == "/f/0")
-        .map(|g| g.range.clone())
+    let ranges: Vec<_> = gets_of_first_file(&server)
+        .into_iter()
+        .map(|g| g.range)
         .collect();
     assert_eq!(
         ranges,
@@ -357,11 +362,7 @@ async fn a_part_file_longer_than_the_object_gets_416_and_starts_over() {
     let summary = download(&server, dir.path(), fast()).await.unwrap();
     assert_complete(&summary, dir.path(), &files);
     assert_eq!(summary.files[0].restarts, 1);
-    let gets: Vec<_> = server
-        .gets()
-        .into_iter()
-        .filter(|g| g.path == "/f/0")
-        .collect();
+    let gets = gets_of_first_file(&server);
     assert_eq!(gets[0].status, 416, "{gets:?}");
     assert_eq!(gets[0].range.as_deref(), Some("bytes=304999-"));
     assert!(gets[1..].iter().any(|g| g.status == 200), "{gets:?}");
