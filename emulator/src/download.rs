@@ -620,7 +620,8 @@ async fn serve(
 const READ_PIECE: usize = 1 << 20;
 
 /// A body of `len` bytes of a file from `start`, read on the blocking pool one piece ahead of
-/// the connection; the reader stops when the connection goes away.
+/// the connection. The reader holds a blocking-pool thread while the body is sent and stops
+/// when the connection goes away.
 struct FileStream {
     pieces: tokio::sync::mpsc::Receiver<io::Result<Bytes>>,
 }
@@ -632,12 +633,11 @@ impl FileStream {
         file.seek(SeekFrom::Start(start))?;
         let (tx, pieces) = tokio::sync::mpsc::channel(1);
         tokio::task::spawn_blocking(move || {
-            let mut file = file.take(len);
             let mut left = len;
             while left > 0 {
                 let want = usize::try_from(left).map_or(READ_PIECE, |l| l.min(READ_PIECE));
                 let mut piece = Vec::with_capacity(want);
-                let item = match file.by_ref().take(want as u64).read_to_end(&mut piece) {
+                let item = match (&mut file).take(want as u64).read_to_end(&mut piece) {
                     Ok(0) => Err(io::Error::new(
                         io::ErrorKind::UnexpectedEof,
                         "the backup file is shorter than its recorded size",
