@@ -388,15 +388,13 @@ async fn throughput(target: &Target, tasks: usize, seconds: f64) -> Result<(u64,
 }
 
 /// Downloads `url` with a bare reqwest client; the body goes to `out` (plain writes) or nowhere.
+/// Returns the bytes received and the timer's (wall, user, sys) seconds.
 async fn fetch(url: &str, out: Option<&std::path::Path>) -> Result<(u64, f64, f64, f64), Failure> {
     use std::io::Write;
     let mut file = out.map(std::fs::File::create).transpose()?;
-    let (cpu0, t0) = (cpu_times(), Instant::now());
-    let mut response = reqwest::Client::new()
-        .get(url)
-        .send()
-        .await?
-        .error_for_status()?;
+    let http = reqwest::Client::builder().no_proxy().build()?;
+    let timer = Timer::start();
+    let mut response = http.get(url).send().await?.error_for_status()?;
     let mut bytes = 0u64;
     while let Some(chunk) = response.chunk().await? {
         bytes += chunk.len() as u64;
@@ -404,6 +402,6 @@ async fn fetch(url: &str, out: Option<&std::path::Path>) -> Result<(u64, f64, f6
             file.write_all(&chunk)?;
         }
     }
-    let (wall, cpu1) = (t0.elapsed().as_secs_f64(), cpu_times());
-    Ok((bytes, wall, cpu1.0 - cpu0.0, cpu1.1 - cpu0.1))
+    let (wall, user, sys) = timer.stop();
+    Ok((bytes, wall, user, sys))
 }
