@@ -251,9 +251,9 @@ def main():
           "URL (from DescribeBackupUrl). tcredis fsyncs the file before the rename and curl does "
           "not, so *curl+fsync* also times `curl -o FILE` followed by `sync FILE` (an fsync). "
           "The *(tmpfs)* rows write to a folder in /dev/shm, where neither the disk nor fsync "
-          "costs anything, which leaves the network, the checksum and the copies. "
-          "`sync` runs before every timed run so no write-back of an earlier run is pending. Wall time from process start to exit; peak RSS is "
-          "`/usr/bin/time -f %M`.")
+          "costs anything, which leaves the network, the checksum and the copies. `sync` runs "
+          "before every timed run so no write-back of an earlier run is pending. Wall time from "
+          "process start to exit; peak RSS is `/usr/bin/time -f %M`.")
         w("")
         w("| file | tool | median s | throughput MiB/s (median) | range MiB/s | peak RSS MiB (median) | peak RSS max | runs |")
         w("|---|---|---|---|---|---|---|---|")

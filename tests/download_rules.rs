@@ -55,6 +55,15 @@ fn assert_files(dir: &Path, files: &[FileSpec]) {
     assert!(parts.is_empty(), "part files left: {parts:?}");
 }
 
+/// Downloads every file, one at a time, into a fresh folder; the download must succeed.
+async fn download_serially(server: &TestServer) -> (tempfile::TempDir, DownloadSummary) {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = download(server, dir.path(), fast().parallel(1))
+        .await
+        .unwrap();
+    (dir, summary)
+}
+
 /// The GET requests the server logged for the first file, in order.
 fn gets_of_first_file(server: &TestServer) -> Vec<Logged> {
     server
@@ -140,10 +149,7 @@ async fn a_cut_connection_is_resumed_with_range() {
         s.cut_after = Some(100_000);
         s.cut_times = 2;
     });
-    let dir = tempfile::tempdir().unwrap();
-    let summary = download(&server, dir.path(), fast().parallel(1))
-        .await
-        .unwrap();
+    let (dir, summary) = download_serially(&server).await;
     assert_complete(&summary, dir.path(), &files);
     // The first file was cut at 100000 and again at 200000; each resume asked for the rest.
     let ranges: Vec<_> = gets_of_first_file(&server)
@@ -176,10 +182,7 @@ async fn an_object_replaced_between_responses_is_downloaded_again_from_byte_0() 
         s.cut_times = 1;
         s.replace_first_after = Some((1, replacement));
     });
-    let dir = tempfile::tempdir().unwrap();
-    let summary = download(&server, dir.path(), fast().parallel(1))
-        .await
-        .unwrap();
+    let (dir, summary) = download_serially(&server).await;
     // The resume brought the new object's CRC-64: the old bytes on disk were dropped and the
     // new object fetched whole, so the file is the new object, verified.
     assert_complete(&summary, dir.path(), &replaced);
@@ -205,10 +208,7 @@ async fn a_200_answer_to_a_range_request_starts_over() {
         s.cut_times = 1;
         s.ignore_range_times = 1;
     });
-    let dir = tempfile::tempdir().unwrap();
-    let summary = download(&server, dir.path(), fast().parallel(1))
-        .await
-        .unwrap();
+    let (dir, summary) = download_serially(&server).await;
     assert_complete(&summary, dir.path(), &files);
     assert_eq!(summary.files[0].restarts, 1);
     assert_eq!(summary.files[0].transferred, 350_000);

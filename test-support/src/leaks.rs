@@ -133,6 +133,34 @@ pub fn markers_in(output: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// An in-memory sink for a `tracing` subscriber's output: clones share one buffer, so a test
+/// hands one clone to the subscriber's writer and reads what was logged with
+/// [`Capture::text`].
+#[derive(Clone, Default)]
+pub struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Capture {
+    /// Everything written so far. Panics if it is not UTF-8: log output always is.
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        String::from_utf8(bytes).expect("the captured output is UTF-8")
+    }
+}
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,33 +192,5 @@ mod tests {
             ["x-tc-token", "authorization:"]
         );
         assert!(markers_in(clean).is_empty());
-    }
-}
-
-/// An in-memory sink for a `tracing` subscriber's output: clones share one buffer, so a test
-/// hands one clone to the subscriber's writer and reads what was logged with
-/// [`Capture::text`].
-#[derive(Clone, Default)]
-pub struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl Capture {
-    /// Everything written so far. Panics if it is not UTF-8: log output always is.
-    pub fn text(&self) -> String {
-        let bytes = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        String::from_utf8(bytes).expect("the captured output is UTF-8")
-    }
-}
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }

@@ -261,13 +261,6 @@ async fn serve(
     let (plan, latency) = {
         let mut s = st.lock().unwrap();
         let latency = s.latency;
-        if index == Some(0) && generation >= s.expired_before && s.unavailable_times == 0 {
-            match s.replace_first_after.take() {
-                Some((0, spec)) => s.files[0] = spec,
-                Some((left, spec)) => s.replace_first_after = Some((left - 1, spec)),
-                None => {}
-            }
-        }
         let plan = match index.and_then(|i| s.files.get(i).cloned()) {
             None => Plan::Status(404),
             Some(_) if generation < s.expired_before => Plan::Status(403),
@@ -275,7 +268,17 @@ async fn serve(
                 s.unavailable_times -= 1;
                 Plan::Status(503)
             }
-            Some(f) => {
+            Some(mut f) => {
+                if index == Some(0) {
+                    match s.replace_first_after.take() {
+                        Some((0, spec)) => {
+                            s.files[0] = spec.clone();
+                            f = spec;
+                        }
+                        Some((left, spec)) => s.replace_first_after = Some((left - 1, spec)),
+                        None => {}
+                    }
+                }
                 let cut = if s.cut_times > 0 && s.cut_after.is_some() {
                     s.cut_times -= 1;
                     s.cut_after
