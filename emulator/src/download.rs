@@ -575,7 +575,7 @@ async fn serve(
                 )
             }
         };
-        *cut = shared.download_cut();
+        *cut = shared.download_cut(len);
         match *cut {
             Some(after) => Body::from_stream(CutStream::new(stream, after)),
             None => Body::from_stream(stream),

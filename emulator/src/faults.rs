@@ -82,13 +82,14 @@ impl Faults {
         self
     }
 
-    /// Cuts every download response after `bytes` body bytes.
+    /// Cuts every download response whose body is longer than `bytes` after `bytes` body bytes
+    /// (a shorter body is sent whole and does not count as cut).
     pub fn cut_download_after(mut self, bytes: u64) -> Self {
         self.cut_download_after = Some(bytes);
         self
     }
 
-    /// Limits download cuts to the first `times` download responses.
+    /// Limits download cuts to the first `times` responses that are cut.
     pub fn cut_download_times(mut self, times: u32) -> Self {
         self.cut_download_times = Some(times);
         self
@@ -139,9 +140,14 @@ impl FaultState {
         Draw::None
     }
 
-    /// Whether to cut this download response, and after how many bytes.
-    pub fn download_cut(&mut self) -> Option<u64> {
-        let after = self.faults.cut_download_after?;
+    /// Whether to cut a download response of `body_len` bytes, and after how many bytes. A
+    /// body no longer than the cut point is never cut, so it neither counts as a cut nor uses
+    /// up one of `cut_download_times`.
+    pub fn download_cut(&mut self, body_len: u64) -> Option<u64> {
+        let after = self
+            .faults
+            .cut_download_after
+            .filter(|after| *after < body_len)?;
         if let Some(times) = self.faults.cut_download_times {
             if self.cuts_done >= times {
                 return None;

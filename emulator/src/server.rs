@@ -173,8 +173,11 @@ impl Shared {
         }
     }
 
-    pub fn download_cut(&self) -> Option<u64> {
-        self.faults.lock().ok().and_then(|mut f| f.download_cut())
+    pub fn download_cut(&self, body_len: u64) -> Option<u64> {
+        self.faults
+            .lock()
+            .ok()
+            .and_then(|mut f| f.download_cut(body_len))
     }
 
     /// Sliding one-second window per (action, secret id): true if this call is within the
