@@ -27,11 +27,8 @@ mod generated {
 
 pub use generated::*;
 
-/// The schema this crate was generated from, for tools that interpret it at run time (the
-/// emulator validates requests with it).
-pub mod schema {
-    include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));
-}
+#[cfg(feature = "schema")]
+pub mod schema;
 
 pub use tencentcloud_transport::{
     Action, ActionError, CallOptions, Client, ClientBuilder, Credentials, Endpoint, Error,

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tencentcloud_codegen::import::{api_json, fixups, flat};
-use tencentcloud_codegen::{load, read_schema_dir, render, write, Options};
+use tencentcloud_codegen::schema::{load, read_schema_dir, write};
+use tencentcloud_codegen::{render, Options};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -5,22 +5,16 @@
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use heck::ToKebabCase;
 use serde_json::{Map, Value};
-use tencentcloud_codegen::schema::{Action, BaseType, Member, Schema};
+use tencentcloud_schema::names::kebab_case;
+use tencentcloud_schema::request::{self, ViolationKind};
+use tencentcloud_schema::{Action, BaseType, Member, Schema};
 
 use crate::exit::{CliError, Exit};
 
-/// Loads the schema the library was generated from.
-pub fn load_schema() -> Result<Schema, CliError> {
-    let files: Vec<tencentcloud_codegen::SourceFile> = tencentcloud_redis::schema::FILES
-        .iter()
-        .map(|(path, text)| tencentcloud_codegen::SourceFile {
-            path: (*path).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect();
-    tencentcloud_codegen::load(&files).map_err(|e| {
+/// The schema the library was generated from.
+pub fn load_schema() -> Result<&'static Schema, CliError> {
+    tencentcloud_redis::schema::load().map_err(|e| {
         CliError::new(
             Exit::Config,
             format!("the embedded API schema does not load (a build problem): {e}"),
@@ -30,7 +24,7 @@ pub fn load_schema() -> Result<Schema, CliError> {
 
 /// `DescribeBackupUrl` → `describe-backup-url`.
 pub fn command_name(action: &str) -> String {
-    action.to_kebab_case()
+    kebab_case(action)
 }
 
 fn value_name(member: &Member) -> &'static str {
@@ -69,7 +63,7 @@ fn member_help(member: &Member) -> String {
 }
 
 fn member_arg(member: &Member) -> Arg {
-    let long = member.name.to_kebab_case();
+    let long = kebab_case(&member.name);
     let mut arg = Arg::new(member.name.clone())
         .long(long)
         .value_name(value_name(member))
@@ -127,7 +121,7 @@ pub fn body_from_matches(action: &Action, matches: &ArgMatches) -> Result<Value,
     let mut body = Map::new();
     for member in &action.input {
         let id = member.name.as_str();
-        let flag = format!("--{}", member.name.to_kebab_case());
+        let flag = format!("--{}", kebab_case(&member.name));
         let convert = |raw: Value| -> Result<Value, CliError> {
             Ok(match (&member.ty.base, raw) {
                 (BaseType::Boolean, Value::String(s)) => Value::Bool(s == "true"),
@@ -187,144 +181,15 @@ pub fn body_from_matches(action: &Action, matches: &ArgMatches) -> Result<Value,
     Ok(Value::Object(body))
 }
 
-/// Checks a `--json` body against the schema: known parameters, required ones present, JSON
-/// types and enum values. Messages name the parameter path and what is accepted.
+/// Checks a `--json` body against the schema (the rules the emulator applies too): known
+/// parameters, required ones present, JSON types, enum values, integer ranges. Messages name
+/// the parameter path and what is accepted.
 pub fn validate_body(schema: &Schema, action: &Action, body: &Value) -> Result<(), CliError> {
-    validate_members(schema, &action.name, &action.input, body, "")
-}
-
-fn validate_members(
-    schema: &Schema,
-    owner: &str,
-    members: &[Member],
-    value: &Value,
-    path: &str,
-) -> Result<(), CliError> {
-    let Value::Object(map) = value else {
-        return Err(CliError::usage(format!(
-            "{}: expected a JSON object with the parameters of {owner}, got {}",
-            if path.is_empty() { "--json" } else { path },
-            kind(value)
-        )));
-    };
-    let accepted = || {
-        members
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    for key in map.keys() {
-        if !members.iter().any(|m| &m.name == key) {
-            return Err(CliError::usage(format!(
-                "unknown parameter {}{key} for {owner}; accepted: {}",
-                prefix(path),
-                accepted()
-            )));
-        }
-    }
-    for member in members {
-        let here = format!("{}{}", prefix(path), member.name);
-        match map.get(&member.name) {
-            None | Some(Value::Null) => {
-                if member.required {
-                    return Err(CliError::usage(format!(
-                        "missing required parameter {here} of {owner}"
-                    )));
-                }
-            }
-            Some(v) if member.ty.array => {
-                let Value::Array(items) = v else {
-                    return Err(CliError::usage(format!(
-                        "{here}: expected a JSON array ({}), got {}",
-                        member.ty.doc_name(),
-                        kind(v)
-                    )));
-                };
-                for (i, item) in items.iter().enumerate() {
-                    validate_scalar(schema, member, item, &format!("{here}.{i}"))?;
-                }
-            }
-            Some(v) => validate_scalar(schema, member, v, &here)?,
-        }
-    }
-    Ok(())
-}
-
-fn prefix(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!("{path}.")
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn validate_scalar(
-    schema: &Schema,
-    member: &Member,
-    v: &Value,
-    here: &str,
-) -> Result<(), CliError> {
-    let wrong = |expected: &str| {
-        Err(CliError::usage(format!(
-            "{here}: expected {expected}, got {}",
-            kind(v)
-        )))
-    };
-    match &member.ty.base {
-        BaseType::String => {
-            let Some(s) = v.as_str() else {
-                return wrong("a string");
-            };
-            if !member.values.is_empty() && !member.values.iter().any(|e| e.value == s) {
-                let allowed: Vec<&str> = member.values.iter().map(|e| e.value.as_str()).collect();
-                return Err(CliError::usage(format!(
-                    "{here}: invalid value {s:?}; allowed values: {}",
-                    allowed.join(", ")
-                )));
-            }
-        }
-        BaseType::Integer(int) => {
-            let ok = if int.unsigned {
-                v.is_u64()
-            } else {
-                v.is_i64() || v.is_u64()
-            };
-            if !ok {
-                return wrong(if int.unsigned {
-                    "a non-negative integer"
-                } else {
-                    "an integer"
-                });
-            }
-        }
-        BaseType::Boolean => {
-            if !v.is_boolean() {
-                return wrong("true or false");
-            }
-        }
-        BaseType::Float => {
-            if !v.is_number() {
-                return wrong("a number");
-            }
-        }
-        BaseType::Named(name) => {
-            let Some(ty) = schema.types.iter().find(|t| &t.name == name) else {
-                return Ok(());
-            };
-            validate_members(schema, name, &ty.members, v, here)?;
-        }
-    }
-    Ok(())
+    request::check(schema, action, body).map_err(|v| match v.kind {
+        ViolationKind::NotAnObject { found } => CliError::usage(format!(
+            "--json: expected a JSON object with the parameters of {}, got {found}",
+            action.name
+        )),
+        _ => CliError::usage(format!("{v} ({})", action.name)),
+    })
 }

@@ -264,7 +264,7 @@ printed), 7 when it did not finish within --timeout (it may still finish)."
     },
 }
 
-fn build_command(schema: &tencentcloud_codegen::Schema) -> clap::Command {
+fn build_command(schema: &tencentcloud_schema::Schema) -> clap::Command {
     #[derive(Parser)]
     #[command(
         name = "tcredis",
@@ -449,7 +449,7 @@ fn read_json_arg(raw: &str) -> Result<serde_json::Value, CliError> {
 
 async fn call_action(
     globals: &Globals,
-    action: &tencentcloud_codegen::schema::Action,
+    action: &tencentcloud_schema::Action,
     body: serde_json::Value,
 ) -> Result<(), CliError> {
     let client = client(globals)?;
@@ -476,7 +476,7 @@ async fn call_action(
 
 async fn run(
     matches: clap::ArgMatches,
-    schema: tencentcloud_codegen::Schema,
+    schema: &'static tencentcloud_schema::Schema,
 ) -> Result<(), CliError> {
     let globals =
         Globals::from_arg_matches(&matches).map_err(|e| CliError::usage(e.to_string()))?;
@@ -508,7 +508,7 @@ async fn run(
                 )));
             };
             let body = read_json_arg(&json)?;
-            actions::validate_body(&schema, found, &body)?;
+            actions::validate_body(schema, found, &body)?;
             call_action(&globals, found, body).await
         }
         Builtin::Download {
@@ -662,7 +662,7 @@ fn main() -> ExitCode {
             return e.code();
         }
     };
-    let mut command = build_command(&schema);
+    let mut command = build_command(schema);
     let matches = match command.try_get_matches_from_mut(std::env::args_os()) {
         Ok(m) => m,
         Err(e) => {

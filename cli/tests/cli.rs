@@ -261,7 +261,7 @@ async fn bad_arguments_are_usage_errors_that_send_nothing() {
                 "--json",
                 r#"{"InstanceId":"x","BackupId":"y","LimitVpc":[{"Region":1}]}"#,
             ],
-            vec!["LimitVpc.0.Region", "expected a string"],
+            vec!["LimitVpc.0.Region", "expected String, got a number"],
         ),
         (
             vec!["call", "NoSuchAction"],

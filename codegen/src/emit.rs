@@ -9,7 +9,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::docs;
-use crate::names;
+use crate::schema::names;
 use crate::schema::{Action, BaseType, DataType, ErrorCode, Member, Schema};
 
 /// Which module an item is emitted into; type paths differ between the two.

@@ -1,23 +1,21 @@
-//! Schema model, validation and Rust code generator for Tencent Cloud API bindings.
+//! The Rust code generator for Tencent Cloud API bindings, and the importers that turn the
+//! vendor's documentation into schema files.
 //!
-//! The flow: [`load`] the schema files (validated, with errors naming file and JSON pointer),
-//! then [`generate`] tokens or [`render`] formatted source. Neither touches the file system;
-//! [`read_schema_dir`] is the one helper that does, for `build.rs` and the `tc-codegen` tool.
+//! The flow: [`schema::load`] the schema files (the [`tencentcloud_schema`] crate, re-exported
+//! as [`schema`]), then [`generate`] tokens or [`render`] formatted source. Neither touches
+//! the file system; `build.rs` and the `tc-codegen` tool do the reading and writing.
 
 mod docs;
 mod emit;
 mod error;
 pub mod import;
-mod names;
-pub mod schema;
-mod validate;
-pub mod write;
-
-use std::path::Path;
 
 pub use emit::Options;
-pub use error::{GenerateError, SchemaError};
-pub use schema::{load, Schema, SourceFile};
+pub use error::GenerateError;
+/// The schema model, reader, validation and writer this generator works from.
+pub use tencentcloud_schema as schema;
+
+use schema::Schema;
 
 /// Generates the binding's tokens from a validated schema. Pure and deterministic.
 pub fn generate(
@@ -53,46 +51,4 @@ pub fn render(schema: &Schema, options: &Options) -> Result<String, GenerateErro
     ));
     out.push_str(&prettyplease::unparse(&file));
     Ok(out)
-}
-
-/// Reads every `.json` file of a schema folder (recursively), with paths given relative to
-/// the folder's parent so messages read `schema/actions/X.json`. Files come back sorted.
-pub fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, SchemaError> {
-    let label_root = dir.parent().unwrap_or(dir);
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|e| {
-            SchemaError::new(
-                folder.display().to_string(),
-                "",
-                format!("cannot read folder: {e}"),
-            )
-        })?;
-        for entry in entries {
-            let path = entry
-                .map_err(|e| {
-                    SchemaError::new(
-                        folder.display().to_string(),
-                        "",
-                        format!("cannot read folder: {e}"),
-                    )
-                })?
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                let label = path
-                    .strip_prefix(label_root)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| SchemaError::new(&label, "", format!("cannot read file: {e}")))?;
-                files.push(SourceFile { path: label, text });
-            }
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
 }

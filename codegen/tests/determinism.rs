@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use tencentcloud_codegen::{load, read_schema_dir, render, Options};
+use tencentcloud_codegen::schema::{load, read_schema_dir};
+use tencentcloud_codegen::{render, Options};
 
 #[test]
 fn rendering_twice_and_in_any_file_order_gives_identical_bytes() {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use tencentcloud_codegen::import::page::import_page;
-use tencentcloud_codegen::{load, read_schema_dir, Schema};
+use tencentcloud_codegen::schema::{load, read_schema_dir, Schema};
 use tencentcloud_test_support::fuzz;
 
 fn repo() -> PathBuf {

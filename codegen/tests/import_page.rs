@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use tencentcloud_codegen::import::{self, fixups};
-use tencentcloud_codegen::{load, read_schema_dir, Schema};
+use tencentcloud_codegen::schema::{load, read_schema_dir, Schema};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -21,7 +21,8 @@ use crate::download;
 use crate::rdb;
 use crate::server::Shared;
 use crate::store::{BackupFile, BackupState, Lookup, StoredRestriction, Task};
-use crate::{validate_short, ApiError};
+use crate::ApiError;
+use tencentcloud_schema::request::shorten;
 
 /// What every action gets besides its body.
 pub(crate) struct Call<'a> {
@@ -87,8 +88,8 @@ fn instance_not_found(instance_id: &str, region: &str) -> ApiError {
         "ResourceNotFound.InstanceNotExists",
         format!(
             "No Redis instance `{}` is found in region `{}`.",
-            validate_short(instance_id),
-            validate_short(region)
+            shorten(instance_id),
+            shorten(region)
         ),
     )
 }
@@ -121,7 +122,7 @@ fn describe_backup_url(call: &Call<'_>, body: Value) -> Result<Value, ApiError> 
                 "ResourceUnavailable.BackupStatusInvalid",
                 format!(
                     "The backup `{}` cannot be downloaded: {why}.",
-                    validate_short(&request.backup_id)
+                    shorten(&request.backup_id)
                 ),
             ));
         }
@@ -130,8 +131,8 @@ fn describe_backup_url(call: &Call<'_>, body: Value) -> Result<Value, ApiError> 
                 "InvalidParameterValue.BackupNotExists",
                 format!(
                     "The backup `{}` does not exist for instance `{}`.",
-                    validate_short(&request.backup_id),
-                    validate_short(&request.instance_id)
+                    shorten(&request.backup_id),
+                    shorten(&request.instance_id)
                 ),
             ))
         }
@@ -226,7 +227,7 @@ fn parse_time_param(name: &str, value: &str) -> Result<u64, ApiError> {
     parse_time(value).ok_or_else(|| {
         invalid_value(format!(
             "The parameter `{name}` must be a time as YYYY-MM-DD hh:mm:ss (UTC), got `{}`.",
-            validate_short(value)
+            shorten(value)
         ))
     })
 }
@@ -466,7 +467,7 @@ fn describe_task_info(call: &Call<'_>, body: Value) -> Result<Value, ApiError> {
                 format!(
                     "The task {} does not exist in region `{}`.",
                     request.task_id,
-                    validate_short(call.region)
+                    shorten(call.region)
                 ),
             )
         })?;

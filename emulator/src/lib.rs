@@ -558,15 +558,8 @@ impl EmulatorBuilder {
 
     /// Writes the data, binds the socket and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
-        let files: Vec<tencentcloud_codegen::SourceFile> = tencentcloud_redis::schema::FILES
-            .iter()
-            .map(|(path, text)| tencentcloud_codegen::SourceFile {
-                path: (*path).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
         let schema =
-            tencentcloud_codegen::load(&files).map_err(|e| StartError::Schema(e.to_string()))?;
+            tencentcloud_redis::schema::load().map_err(|e| StartError::Schema(e.to_string()))?;
 
         let (temp, data_dir) = match &self.data_dir {
             Some(dir) => (None, dir.clone()),
@@ -965,18 +958,6 @@ pub(crate) fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-/// Caps a caller-supplied value echoed in a message.
-pub(crate) fn validate_short(s: &str) -> String {
-    const MAX: usize = 64;
-    if s.chars().count() <= MAX {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(MAX).collect();
-        out.push('…');
-        out
-    }
 }
 
 /// JSON with Python's default separators (`", "` and `": "`), on one line.

@@ -18,7 +18,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
-use tencentcloud_codegen::schema::Schema;
+use tencentcloud_schema::Schema;
 use tencentcloud_transport::sign;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -45,7 +45,7 @@ pub(crate) struct Credential {
 
 /// Everything the handlers share.
 pub(crate) struct Shared {
-    pub schema: Schema,
+    pub schema: &'static Schema,
     pub store: Store,
     pub region: String,
     pub credentials: Vec<Credential>,
@@ -69,7 +69,7 @@ pub(crate) struct Shared {
 
 /// Construction parameters of [`Shared`].
 pub(crate) struct SharedParts {
-    pub schema: Schema,
+    pub schema: &'static Schema,
     pub store: Store,
     pub region: String,
     pub credentials: Vec<Credential>,
@@ -543,7 +543,7 @@ async fn handle_call(
             "InvalidAction",
             format!(
                 "The action `{}` does not exist for service `{}`.",
-                crate::validate_short(action_name),
+                tencentcloud_schema::request::shorten(action_name),
                 shared.schema.service.service
             ),
         ));
@@ -553,7 +553,7 @@ async fn handle_call(
             "NoSuchVersion",
             format!(
                 "The API version `{}` does not exist; the supported version is {}.",
-                crate::validate_short(version),
+                tencentcloud_schema::request::shorten(version),
                 shared.schema.service.version
             ),
         ));
@@ -593,7 +593,7 @@ async fn handle_call(
             )
         })?
     };
-    validate::validate(&shared.schema, action, &body)?;
+    validate::validate(shared.schema, action, &body)?;
 
     let call = actions::Call {
         shared,
@@ -701,7 +701,7 @@ fn authenticate(
             ),
             sign::VerifyError::MissingSignedHeader(name) => auth_error(
                 "AuthFailure.InvalidAuthorization",
-                format!("The signed header `{}` is not in the request.", crate::validate_short(&name)),
+                format!("The signed header `{}` is not in the request.", tencentcloud_schema::request::shorten(&name)),
             ),
             other => auth_error(
                 "AuthFailure.SignatureFailure",

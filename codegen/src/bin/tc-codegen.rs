@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use tencentcloud_codegen::{import, load, read_schema_dir, render, write, Options};
+use tencentcloud_codegen::schema::{load, read_schema_dir, write};
+use tencentcloud_codegen::{import, render, Options};
 
 const USAGE: &str = "usage:
   tc-codegen check  [--schema DIR]

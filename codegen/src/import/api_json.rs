@@ -314,7 +314,7 @@ fn vendor_type(ty: &str, member: &str) -> Result<TypeExpr, String> {
     let element = |name: &str| -> Result<BaseType, String> {
         match scalar(name) {
             Some(base) => Ok(base),
-            None if crate::names::is_pascal_identifier(name) => {
+            None if crate::schema::names::is_pascal_identifier(name) => {
                 Ok(BaseType::Named(name.to_owned()))
             }
             None => Err(format!("cannot map member type \"{name}\"")),

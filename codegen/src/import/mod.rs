@@ -43,8 +43,8 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+use crate::schema::write;
 use crate::schema::{Action, Schema};
-use crate::write;
 
 /// Imports a doc page into the text of its action file: parse the page, apply the action's
 /// fixups (if a fixups file is given as `(label, text)`), and check the result against the
@@ -81,7 +81,7 @@ pub fn import_page_to_schema(
         }
         fixups::apply(label, &parsed, &mut value)?;
     }
-    let action = crate::schema::read_action(&action.file, &action.name, &value)
+    let action = crate::schema::read::read_action(&action.file, &action.name, &value)
         .map_err(|e| ImportError::new(&e.file, e.pointer.clone(), e.message))?;
     check_with(schema, &action)?;
     let text = write::to_pretty(&write::action_json(&action));
@@ -94,6 +94,5 @@ pub fn check_with(schema: &Schema, action: &Action) -> Result<(), ImportError> {
     candidate.actions.retain(|a| a.name != action.name);
     candidate.actions.push(action.clone());
     candidate.actions.sort_by(|a, b| a.name.cmp(&b.name));
-    crate::validate::validate(&candidate)
-        .map_err(|e| ImportError::new(e.file, e.pointer, e.message))
+    crate::schema::validate(&candidate).map_err(|e| ImportError::new(e.file, e.pointer, e.message))
 }

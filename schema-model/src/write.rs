@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::schema::{Action, BaseType, DataType, ErrorCode, Member, Provenance};
+use crate::model::{Action, BaseType, DataType, ErrorCode, Member, Provenance};
 
 /// Renders a JSON value the way every schema file is laid out: two-space indentation, UTF-8,
 /// a final newline.

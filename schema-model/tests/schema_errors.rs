@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use tencentcloud_codegen::{load, SourceFile};
+use tencentcloud_schema::{load, SourceFile};
 
 #[test]
 fn the_committed_schema_is_valid() {

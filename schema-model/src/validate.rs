@@ -5,10 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{pointer_token, SchemaError};
+use crate::model::{Action, BaseType, ErrorCode, Member, Schema};
 use crate::names;
-use crate::schema::{Action, BaseType, ErrorCode, Member, Schema};
 
-/// Base type words that a data type may not shadow.
 /// Base type words, and the names generated code uses unqualified, that a data type or enum
 /// may not take.
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -32,7 +31,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Self",
 ];
 
-pub(crate) fn validate(schema: &Schema) -> Result<(), SchemaError> {
+/// Checks the rules that span members, files and generated names; the first broken rule is
+/// the error.
+pub fn validate(schema: &Schema) -> Result<(), SchemaError> {
     validate_service(schema)?;
     let common = &schema.common_errors;
     check_error_codes(&common.file, &common.errors, &mut BTreeMap::new())?;

@@ -1,224 +1,25 @@
-//! The schema model, read from the JSON files under `schema/`.
+//! The strict reader: JSON text to the [`model`](crate::model), one file at a time.
 //!
-//! Reading is strict: unknown keys, wrong JSON types and missing keys are errors that name the
-//! file and the JSON pointer, so a typo in a schema file can never silently change the binding.
-//! Cross-file rules (type references, name clashes, enum defaults) live in the `validate` module.
+//! Unknown keys, wrong JSON types and missing keys are errors that name the file and the JSON
+//! pointer, so a typo in a schema file can never silently change the binding. Rules that span
+//! files (type references, name clashes, enum defaults) are [`validate`](crate::validate())'s.
 
 use serde_json::{Map, Value};
 
 use crate::error::{pointer_token, SchemaError};
+use crate::json::kind;
+use crate::model::{
+    Action, BaseType, CommonErrors, DataType, EnumValue, ErrorCode, Example, Hosts, IntegerType,
+    Member, Provenance, Schema, Service, SourceFile, TypeExpr,
+};
 
-/// One schema source file: its path (used in error messages and to classify it) and its text.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path such as `schema/actions/DescribeBackupUrl.json`; the parent folder name
-    /// (`actions`, `types`) or the file name (`service.json`, `common-errors.json`) says what
-    /// the file holds.
-    pub path: String,
-    /// The file's contents.
-    pub text: String,
-}
-
-/// The whole API description: service metadata, common errors, data types and actions.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Schema {
-    pub service: Service,
-    pub common_errors: CommonErrors,
-    /// Shared data types, sorted by name.
-    pub types: Vec<DataType>,
-    /// Actions, sorted by name.
-    pub actions: Vec<Action>,
-}
-
-/// Where a piece of the schema was transcribed from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Provenance {
-    /// What the source is, in words.
-    pub source: String,
-    /// The source file, relative to the team's shared folder, when there is one.
-    pub file: Option<String>,
-}
-
-/// `service.json`: the service's identity and hosts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Service {
-    pub file: String,
-    /// Service name used in host names and the credential scope, e.g. `redis`.
-    pub service: String,
-    /// API version, e.g. `2018-04-12`.
-    pub version: String,
-    /// Human-readable product name.
-    pub title: String,
-    pub hosts: Hosts,
-    /// Whether `X-TC-Region` is required on every call.
-    pub region_required: bool,
-    pub provenance: Provenance,
-}
-
-/// The service's API hosts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hosts {
-    /// Used when the caller chooses nothing, e.g. `redis.intl.tencentcloudapi.com`.
-    pub default: String,
-    /// Mainland China host, e.g. `redis.tencentcloudapi.com`.
-    pub mainland: String,
-    /// Regional host pattern containing `{region}`.
-    pub regional: String,
-}
-
-/// `common-errors.json`: codes every action may return.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommonErrors {
-    pub file: String,
-    pub description: String,
-    pub provenance: Provenance,
-    pub errors: Vec<ErrorCode>,
-}
-
-/// One error code with its description.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorCode {
-    /// The code as sent in `Response.Error.Code`, e.g. `ResourceNotFound.InstanceNotExists`.
-    pub code: String,
-    pub description: String,
-    /// Whether a client may retry it with backoff (throttling, transient faults).
-    pub retryable: bool,
-    /// JSON pointer of this entry, for later error messages.
-    pub pointer: String,
-}
-
-/// A shared data type (`types/NAME.json`), used by members as `NAME` or `Array of NAME`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DataType {
-    pub file: String,
-    pub name: String,
-    pub description: String,
-    pub provenance: Option<Provenance>,
-    pub members: Vec<Member>,
-}
-
-/// An action (`actions/NAME.json`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Action {
-    pub file: String,
-    pub name: String,
-    pub description: String,
-    /// Documented maximum number of requests per second.
-    pub rate_limit_per_second: Option<u32>,
-    pub provenance: Option<Provenance>,
-    /// Request members (common parameters excluded).
-    pub input: Vec<Member>,
-    /// Members of the `Response` object, including `RequestId`.
-    pub output: Vec<Member>,
-    /// Error codes documented for this action.
-    pub errors: Vec<ErrorCode>,
-    pub examples: Vec<Example>,
-}
-
-/// A documented example call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Example {
-    pub title: String,
-    /// The request body, as a JSON object.
-    pub request: Value,
-    /// The whole response envelope, `{"Response": {...}}`.
-    pub response: Value,
-}
-
-/// A member of a request, response or data type.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    /// Wire name, e.g. `InstanceId`.
-    pub name: String,
-    pub ty: TypeExpr,
-    pub description: String,
-    /// The docs' "Required: Yes" (for inputs), or "always present" for outputs.
-    pub required: bool,
-    /// The docs say the value may be `null`.
-    pub nullable: bool,
-    /// The docs say the member "will be disused soon".
-    pub deprecated: bool,
-    /// Documented values of a string member.
-    pub values: Vec<EnumValue>,
-    /// Name of the generated enum when the member's own name is not wanted.
-    pub enum_name: Option<String>,
-    /// Documented default value (must be one of `values` when those are given).
-    pub default: Option<String>,
-    /// Unit of a numeric member, e.g. `bytes`.
-    pub unit: Option<String>,
-    /// File and JSON pointer of this member, for later error messages.
-    pub file: String,
-    pub pointer: String,
-}
-
-impl Member {
-    /// The name of the generated enum for a member with documented values.
-    pub fn enum_type_name(&self) -> Option<&str> {
-        if self.values.is_empty() {
-            None
-        } else {
-            Some(self.enum_name.as_deref().unwrap_or(&self.name))
-        }
-    }
-}
-
-/// One documented value of a string member.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnumValue {
-    pub value: String,
-    pub description: String,
-}
-
-/// A member's type, written in the docs' own words: `String`, `Integer`, `Boolean`, `Float`,
-/// a data type name, or `Array of X`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeExpr {
-    pub base: BaseType,
-    pub array: bool,
-}
-
-/// The element type of a [`TypeExpr`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BaseType {
-    String,
-    Integer(IntegerType),
-    Boolean,
-    Float,
-    /// A shared data type, by name.
-    Named(String),
-}
-
-/// Width and signedness of an integer member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IntegerType {
-    pub width: u8,
-    pub unsigned: bool,
-}
-
-impl TypeExpr {
-    /// Renders the type back in the docs' words, e.g. `Array of BackupLimitVpcItem`.
-    pub fn doc_name(&self) -> String {
-        let base = match &self.base {
-            BaseType::String => "String".to_owned(),
-            BaseType::Integer(_) => "Integer".to_owned(),
-            BaseType::Boolean => "Boolean".to_owned(),
-            BaseType::Float => "Float".to_owned(),
-            BaseType::Named(n) => n.clone(),
-        };
-        if self.array {
-            format!("Array of {base}")
-        } else {
-            base
-        }
-    }
-}
-
-/// Reads the files of a schema folder and returns the validated schema.
+/// Reads the files of a schema folder into a [`Schema`], without the cross-file rules
+/// ([`crate::load`] reads and then validates).
 ///
 /// Pure: the caller does the file reading. Files are classified by path: `service.json`,
 /// `common-errors.json`, `types/*.json`, `actions/*.json`; anything else that ends in `.json`
 /// is an error, so a misplaced file is noticed.
-pub fn load(files: &[SourceFile]) -> Result<Schema, SchemaError> {
+pub fn read(files: &[SourceFile]) -> Result<Schema, SchemaError> {
     let mut sorted: Vec<&SourceFile> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -269,14 +70,12 @@ pub fn load(files: &[SourceFile]) -> Result<Schema, SchemaError> {
     })?;
     types.sort_by(|a, b| a.name.cmp(&b.name));
     actions.sort_by(|a, b| a.name.cmp(&b.name));
-    let schema = Schema {
+    Ok(Schema {
         service,
         common_errors,
         types,
         actions,
-    };
-    crate::validate::validate(&schema)?;
-    Ok(schema)
+    })
 }
 
 fn parse_json(file: &SourceFile) -> Result<Value, SchemaError> {
@@ -409,17 +208,6 @@ impl<'a> Obj<'a> {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn read_provenance(obj: &Obj<'_>, key: &str) -> Result<Option<Provenance>, SchemaError> {
     if !obj.map.contains_key(key) {
         return Ok(None);
@@ -495,11 +283,9 @@ fn read_errors(obj: &Obj<'_>, key: &str) -> Result<Vec<ErrorCode>, SchemaError> 
     Ok(out)
 }
 
-pub(crate) fn read_data_type(
-    file: &str,
-    stem: &str,
-    value: &Value,
-) -> Result<DataType, SchemaError> {
+/// Reads one data type file (`types/NAME.json`); `stem` is the file name without `.json`,
+/// which must equal the type's name.
+pub fn read_data_type(file: &str, stem: &str, value: &Value) -> Result<DataType, SchemaError> {
     let obj = Obj::new(
         file,
         "",
@@ -522,7 +308,9 @@ pub(crate) fn read_data_type(
     })
 }
 
-pub(crate) fn read_action(file: &str, stem: &str, value: &Value) -> Result<Action, SchemaError> {
+/// Reads one action file (`actions/NAME.json`); `stem` is the file name without `.json`,
+/// which must equal the action's name.
+pub fn read_action(file: &str, stem: &str, value: &Value) -> Result<Action, SchemaError> {
     let obj = Obj::new(
         file,
         "",

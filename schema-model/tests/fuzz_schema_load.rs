@@ -1,4 +1,4 @@
-//! Fuzzing (proptest) of the schema loader `tencentcloud_codegen::load` on mutated copies of
+//! Fuzzing (proptest) of the schema loader `tencentcloud_schema::load` on mutated copies of
 //! the committed schema: random JSON edits at random pointers (replace, delete, type
 //! confusion, duplication, key renames, new keys), text truncation, dropped and extra files.
 //! It must never panic, and every error must name one of the input files and carry a pointer
@@ -14,7 +14,7 @@ mod common;
 use common::committed;
 use proptest::prelude::*;
 use serde_json::Value;
-use tencentcloud_codegen::{load, SchemaError, SourceFile};
+use tencentcloud_schema::{load, SchemaError, SourceFile};
 use tencentcloud_test_support::fuzz::{self, apply, JsonEdit};
 
 /// The property: no panic (a panic fails the test), and a well-formed error.

@@ -1,4 +1,4 @@
-//! Helpers shared by the codegen crate's integration tests: the committed schema as the
+//! Helpers shared by the schema crate's integration tests: the committed schema as the
 //! loader's input, one-place edits of it, and the check that a broken schema is rejected with
 //! the right file, pointer and words.
 
@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use serde_json::Value;
-use tencentcloud_codegen::{load, read_schema_dir, SchemaError, SourceFile};
+use tencentcloud_schema::{load, read_schema_dir, SchemaError, SourceFile};
 
 pub const ACTION: &str = "schema/actions/DescribeBackupUrl.json";
 pub const VPC_ITEM: &str = "schema/types/BackupLimitVpcItem.json";
