@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use tencentcloud_redis::{Client, DescribeBackupUrlRequest, Endpoint, Error};
+use tencentcloud_redis::{ActionError, Client, DescribeBackupUrlRequest, Endpoint, Error};
 
 #[tokio::main]
 async fn main() -> ExitCode {

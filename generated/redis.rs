@@ -3,8 +3,6 @@
 // Source: Tencent Cloud API documentation (international site, English), API version 2018-04-12; the default host is the domain line of the DescribeBackupUrl page (seed/000_155be49153152554.txt).
 // 6 actions, 3 data types. To update this file, see README.md, "When the docs change".
 
-use std::fmt;
-use serde::{Deserialize, Serialize};
 /// The TencentDB for Redis service, API version 2018-04-12: its name, version and hosts.
 ///
 /// Default host `redis.intl.tencentcloudapi.com`; mainland `redis.tencentcloudapi.com`; regional `redis.{region}.tencentcloudapi.com`. Every call must name a region.
@@ -30,12 +28,11 @@ mod serde_support {
 }
 /// Data types shared by several actions, and the enumerated values of string members.
 pub mod types {
-    use std::fmt;
-    use serde::{Deserialize, Serialize};
     /// One file of a backup: its name, size and download addresses.
     ///
     /// Source: member facts from the DescribeBackupUrl page's BackupInfos output and example; field descriptions written by this project.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+    #[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
     #[non_exhaustive]
     pub struct BackupDownloadInfo {
         /// Name of the backup file.
@@ -108,7 +105,7 @@ pub mod types {
     /// A region and the VPCs in it from which backup files may be downloaded, used when the download network is customized.
     ///
     /// Source: member facts from the DescribeBackupUrl page's LimitVpc parameter; field descriptions written by this project.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct BackupLimitVpcItem {
         /// Region of the VPCs listed in VpcList, for example ap-guangzhou.
@@ -145,7 +142,8 @@ pub mod types {
     /// One backup of an instance, as listed by DescribeInstanceBackups.
     ///
     /// Source: member names, types and required flags from the vendor API spec (PyPI tccli-intl-en, tccli/services/redis/v20180412/api.json); descriptions written by this project.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+    #[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
     #[non_exhaustive]
     pub struct RedisBackupSet {
         /// When the backup started, as YYYY-MM-DD hh:mm:ss.
@@ -399,12 +397,12 @@ pub mod types {
             }
         }
     }
-    impl fmt::Display for IpComparisonSymbol {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    impl std::fmt::Display for IpComparisonSymbol {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl Serialize for IpComparisonSymbol {
+    impl serde::Serialize for IpComparisonSymbol {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -412,11 +410,11 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> Deserialize<'de> for IpComparisonSymbol {
+    impl<'de> serde::Deserialize<'de> for IpComparisonSymbol {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let value: String = Deserialize::deserialize(deserializer)?;
+            let value: String = serde::Deserialize::deserialize(deserializer)?;
             Ok(Self::from(value))
         }
     }
@@ -478,12 +476,12 @@ pub mod types {
             }
         }
     }
-    impl fmt::Display for LimitType {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    impl std::fmt::Display for LimitType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl Serialize for LimitType {
+    impl serde::Serialize for LimitType {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -491,11 +489,11 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> Deserialize<'de> for LimitType {
+    impl<'de> serde::Deserialize<'de> for LimitType {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let value: String = Deserialize::deserialize(deserializer)?;
+            let value: String = serde::Deserialize::deserialize(deserializer)?;
             Ok(Self::from(value))
         }
     }
@@ -563,12 +561,13 @@ pub mod types {
             }
         }
     }
-    impl fmt::Display for TaskStatus {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    impl std::fmt::Display for TaskStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl Serialize for TaskStatus {
+    #[cfg(feature = "serde-serialize")]
+    impl serde::Serialize for TaskStatus {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -576,11 +575,11 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> Deserialize<'de> for TaskStatus {
+    impl<'de> serde::Deserialize<'de> for TaskStatus {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let value: String = Deserialize::deserialize(deserializer)?;
+            let value: String = serde::Deserialize::deserialize(deserializer)?;
             Ok(Self::from(value))
         }
     }
@@ -622,12 +621,12 @@ pub mod types {
             }
         }
     }
-    impl fmt::Display for VpcComparisonSymbol {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    impl std::fmt::Display for VpcComparisonSymbol {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl Serialize for VpcComparisonSymbol {
+    impl serde::Serialize for VpcComparisonSymbol {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -635,15 +634,221 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> Deserialize<'de> for VpcComparisonSymbol {
+    impl<'de> serde::Deserialize<'de> for VpcComparisonSymbol {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let value: String = Deserialize::deserialize(deserializer)?;
+            let value: String = serde::Deserialize::deserialize(deserializer)?;
             Ok(Self::from(value))
         }
     }
 }
+/// `Display` (the raw error's: code, message and RequestId) and `Error` for an error
+/// enum whose raw error `$raw` gives.
+macro_rules! display_as_service_error {
+    ($name:ident, $raw:path) => {
+        impl std::fmt::Display for $name { fn fmt(& self, f : & mut std::fmt::Formatter <
+        '_ >) -> std::fmt::Result { std::fmt::Display::fmt($raw (self), f) } } impl
+        std::error::Error for $name {}
+    };
+}
+/// An error code any action of the service may answer: the 38 common codes, each the `Common` variant of every action's error enum.
+///
+/// Every variant keeps the raw code, message and request id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CommonError {
+    /// `ActionOffline`: The API action has been taken offline.
+    ActionOffline(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.InvalidAuthorization`: The Authorization header is malformed or uses an unsupported scheme.
+    AuthFailureInvalidAuthorization(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.InvalidSecretId`: The SecretId is not a valid API key.
+    AuthFailureInvalidSecretId(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.MFAFailure`: Multi-factor authentication failed.
+    AuthFailureMfaFailure(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.SecretIdNotFound`: No key with this SecretId exists, or it is disabled.
+    AuthFailureSecretIdNotFound(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.SignatureExpire`: The request timestamp differs from server time by more than five minutes.
+    AuthFailureSignatureExpire(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.SignatureFailure`: The signature does not match the request.
+    AuthFailureSignatureFailure(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.TokenFailure`: The session token is invalid or expired.
+    AuthFailureTokenFailure(tencentcloud_transport::ServiceError),
+    /// `AuthFailure.UnauthorizedOperation`: The caller is not authorized (CAM) for this request.
+    AuthFailureUnauthorizedOperation(tencentcloud_transport::ServiceError),
+    /// `DryRunOperation`: The request would have succeeded; DryRun was set.
+    DryRunOperation(tencentcloud_transport::ServiceError),
+    /// `FailedOperation`: The operation failed.
+    FailedOperation(tencentcloud_transport::ServiceError),
+    /// `InternalError`: The service hit an internal error. Retryable: the client tries again with backoff.
+    InternalError(tencentcloud_transport::ServiceError),
+    /// `InvalidAction`: The action does not exist.
+    InvalidAction(tencentcloud_transport::ServiceError),
+    /// `InvalidParameter`: A parameter is malformed.
+    InvalidParameter(tencentcloud_transport::ServiceError),
+    /// `InvalidParameterValue`: A parameter value is out of range or not allowed.
+    InvalidParameterValue(tencentcloud_transport::ServiceError),
+    /// `InvalidRequest`: The request body is malformed (multipart).
+    InvalidRequest(tencentcloud_transport::ServiceError),
+    /// `IpInBlacklist`: The caller's IP is on the account's blocklist.
+    IpInBlacklist(tencentcloud_transport::ServiceError),
+    /// `IpNotInWhitelist`: The caller's IP is not on the account's allowlist.
+    IpNotInWhitelist(tencentcloud_transport::ServiceError),
+    /// `LimitExceeded`: A quota was exceeded.
+    LimitExceeded(tencentcloud_transport::ServiceError),
+    /// `MissingParameter`: A required parameter is missing.
+    MissingParameter(tencentcloud_transport::ServiceError),
+    /// `NoSuchProduct`: The product (service) does not exist.
+    NoSuchProduct(tencentcloud_transport::ServiceError),
+    /// `NoSuchVersion`: The API version does not exist.
+    NoSuchVersion(tencentcloud_transport::ServiceError),
+    /// `RequestLimitExceeded`: Too many requests: the rate limit was exceeded. Retryable: the client tries again with backoff.
+    RequestLimitExceeded(tencentcloud_transport::ServiceError),
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The account exceeded the global rate limit. Retryable: the client tries again with backoff.
+    RequestLimitExceededGlobalRegionUinLimitExceeded(
+        tencentcloud_transport::ServiceError,
+    ),
+    /// `RequestLimitExceeded.IPLimitExceeded`: The caller IP exceeded its rate limit. Retryable: the client tries again with backoff.
+    RequestLimitExceededIpLimitExceeded(tencentcloud_transport::ServiceError),
+    /// `RequestLimitExceeded.UinLimitExceeded`: The account exceeded its rate limit. Retryable: the client tries again with backoff.
+    RequestLimitExceededUinLimitExceeded(tencentcloud_transport::ServiceError),
+    /// `RequestSizeLimitExceeded`: The request is larger than allowed.
+    RequestSizeLimitExceeded(tencentcloud_transport::ServiceError),
+    /// `ResourceInUse`: The resource is in use.
+    ResourceInUse(tencentcloud_transport::ServiceError),
+    /// `ResourceInsufficient`: Not enough resources.
+    ResourceInsufficient(tencentcloud_transport::ServiceError),
+    /// `ResourceNotFound`: The resource does not exist.
+    ResourceNotFound(tencentcloud_transport::ServiceError),
+    /// `ResourceUnavailable`: The resource is unavailable.
+    ResourceUnavailable(tencentcloud_transport::ServiceError),
+    /// `ResponseSizeLimitExceeded`: The response would be larger than allowed.
+    ResponseSizeLimitExceeded(tencentcloud_transport::ServiceError),
+    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable: the client tries again with backoff.
+    ServiceUnavailable(tencentcloud_transport::ServiceError),
+    /// `UnauthorizedOperation`: The operation is not authorized.
+    UnauthorizedOperation(tencentcloud_transport::ServiceError),
+    /// `UnknownParameter`: The request has a parameter the action does not define.
+    UnknownParameter(tencentcloud_transport::ServiceError),
+    /// `UnsupportedOperation`: The operation is not supported.
+    UnsupportedOperation(tencentcloud_transport::ServiceError),
+    /// `UnsupportedProtocol`: Only GET and POST over HTTP(S) are supported.
+    UnsupportedProtocol(tencentcloud_transport::ServiceError),
+    /// `UnsupportedRegion`: The action is not available in this region.
+    UnsupportedRegion(tencentcloud_transport::ServiceError),
+}
+impl CommonError {
+    /// The common error for `raw`'s code, or `raw` given back when its code is not one
+    /// of the common codes.
+    pub fn classify(
+        raw: tencentcloud_transport::ServiceError,
+    ) -> Result<Self, tencentcloud_transport::ServiceError> {
+        match raw.code.as_str() {
+            "ActionOffline" => Ok(Self::ActionOffline(raw)),
+            "AuthFailure.InvalidAuthorization" => {
+                Ok(Self::AuthFailureInvalidAuthorization(raw))
+            }
+            "AuthFailure.InvalidSecretId" => Ok(Self::AuthFailureInvalidSecretId(raw)),
+            "AuthFailure.MFAFailure" => Ok(Self::AuthFailureMfaFailure(raw)),
+            "AuthFailure.SecretIdNotFound" => Ok(Self::AuthFailureSecretIdNotFound(raw)),
+            "AuthFailure.SignatureExpire" => Ok(Self::AuthFailureSignatureExpire(raw)),
+            "AuthFailure.SignatureFailure" => Ok(Self::AuthFailureSignatureFailure(raw)),
+            "AuthFailure.TokenFailure" => Ok(Self::AuthFailureTokenFailure(raw)),
+            "AuthFailure.UnauthorizedOperation" => {
+                Ok(Self::AuthFailureUnauthorizedOperation(raw))
+            }
+            "DryRunOperation" => Ok(Self::DryRunOperation(raw)),
+            "FailedOperation" => Ok(Self::FailedOperation(raw)),
+            "InternalError" => Ok(Self::InternalError(raw)),
+            "InvalidAction" => Ok(Self::InvalidAction(raw)),
+            "InvalidParameter" => Ok(Self::InvalidParameter(raw)),
+            "InvalidParameterValue" => Ok(Self::InvalidParameterValue(raw)),
+            "InvalidRequest" => Ok(Self::InvalidRequest(raw)),
+            "IpInBlacklist" => Ok(Self::IpInBlacklist(raw)),
+            "IpNotInWhitelist" => Ok(Self::IpNotInWhitelist(raw)),
+            "LimitExceeded" => Ok(Self::LimitExceeded(raw)),
+            "MissingParameter" => Ok(Self::MissingParameter(raw)),
+            "NoSuchProduct" => Ok(Self::NoSuchProduct(raw)),
+            "NoSuchVersion" => Ok(Self::NoSuchVersion(raw)),
+            "RequestLimitExceeded" => Ok(Self::RequestLimitExceeded(raw)),
+            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
+                Ok(Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw))
+            }
+            "RequestLimitExceeded.IPLimitExceeded" => {
+                Ok(Self::RequestLimitExceededIpLimitExceeded(raw))
+            }
+            "RequestLimitExceeded.UinLimitExceeded" => {
+                Ok(Self::RequestLimitExceededUinLimitExceeded(raw))
+            }
+            "RequestSizeLimitExceeded" => Ok(Self::RequestSizeLimitExceeded(raw)),
+            "ResourceInUse" => Ok(Self::ResourceInUse(raw)),
+            "ResourceInsufficient" => Ok(Self::ResourceInsufficient(raw)),
+            "ResourceNotFound" => Ok(Self::ResourceNotFound(raw)),
+            "ResourceUnavailable" => Ok(Self::ResourceUnavailable(raw)),
+            "ResponseSizeLimitExceeded" => Ok(Self::ResponseSizeLimitExceeded(raw)),
+            "ServiceUnavailable" => Ok(Self::ServiceUnavailable(raw)),
+            "UnauthorizedOperation" => Ok(Self::UnauthorizedOperation(raw)),
+            "UnknownParameter" => Ok(Self::UnknownParameter(raw)),
+            "UnsupportedOperation" => Ok(Self::UnsupportedOperation(raw)),
+            "UnsupportedProtocol" => Ok(Self::UnsupportedProtocol(raw)),
+            "UnsupportedRegion" => Ok(Self::UnsupportedRegion(raw)),
+            _ => Err(raw),
+        }
+    }
+    /// The raw error as received: code, message and request id.
+    pub fn service_error(&self) -> &tencentcloud_transport::ServiceError {
+        match self {
+            Self::ActionOffline(raw)
+            | Self::AuthFailureInvalidAuthorization(raw)
+            | Self::AuthFailureInvalidSecretId(raw)
+            | Self::AuthFailureMfaFailure(raw)
+            | Self::AuthFailureSecretIdNotFound(raw)
+            | Self::AuthFailureSignatureExpire(raw)
+            | Self::AuthFailureSignatureFailure(raw)
+            | Self::AuthFailureTokenFailure(raw)
+            | Self::AuthFailureUnauthorizedOperation(raw)
+            | Self::DryRunOperation(raw)
+            | Self::FailedOperation(raw)
+            | Self::InternalError(raw)
+            | Self::InvalidAction(raw)
+            | Self::InvalidParameter(raw)
+            | Self::InvalidParameterValue(raw)
+            | Self::InvalidRequest(raw)
+            | Self::IpInBlacklist(raw)
+            | Self::IpNotInWhitelist(raw)
+            | Self::LimitExceeded(raw)
+            | Self::MissingParameter(raw)
+            | Self::NoSuchProduct(raw)
+            | Self::NoSuchVersion(raw)
+            | Self::RequestLimitExceeded(raw)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
+            | Self::RequestLimitExceededIpLimitExceeded(raw)
+            | Self::RequestLimitExceededUinLimitExceeded(raw)
+            | Self::RequestSizeLimitExceeded(raw)
+            | Self::ResourceInUse(raw)
+            | Self::ResourceInsufficient(raw)
+            | Self::ResourceNotFound(raw)
+            | Self::ResourceUnavailable(raw)
+            | Self::ResponseSizeLimitExceeded(raw)
+            | Self::ServiceUnavailable(raw)
+            | Self::UnauthorizedOperation(raw)
+            | Self::UnknownParameter(raw)
+            | Self::UnsupportedOperation(raw)
+            | Self::UnsupportedProtocol(raw)
+            | Self::UnsupportedRegion(raw) => raw,
+        }
+    }
+    /// Whether the schema marks the code retryable (throttling and transient faults).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self, Self::InternalError(_) | Self::RequestLimitExceeded(_) |
+            Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_) |
+            Self::RequestLimitExceededIpLimitExceeded(_) |
+            Self::RequestLimitExceededUinLimitExceeded(_) | Self::ServiceUnavailable(_)
+        )
+    }
+}
+display_as_service_error!(CommonError, CommonError::service_error);
 /// Request of the `DescribeBackupDownloadRestriction` action. Reads the account's stored restriction on the networks that may download backup files in the current region. DescribeBackupUrl applies it when its own LimitType is omitted.
 ///
 /// Sent as `POST /` with `X-TC-Action: DescribeBackupDownloadRestriction` and `X-TC-Version: 2018-04-12`; the body is this value as JSON.
@@ -663,7 +868,8 @@ pub mod types {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "serde-deserialize", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DescribeBackupDownloadRestrictionRequest {}
 impl DescribeBackupDownloadRestrictionRequest {
@@ -680,7 +886,8 @@ impl tencentcloud_transport::Action for DescribeBackupDownloadRestrictionRequest
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
 /// The `Response` object of a successful `DescribeBackupDownloadRestriction` call. Unknown members are ignored; members the docs say may be null decode from `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupDownloadRestrictionResponse {
     /// Which networks may download backup files.
@@ -797,217 +1004,39 @@ impl DescribeBackupDownloadRestrictionResponse {
 }
 /// An error answered by `DescribeBackupDownloadRestriction` (see [`DescribeBackupDownloadRestrictionRequest`]).
 ///
-/// One variant per code: the 0 codes the action documents, then the 38 common codes. Any other code becomes `Unhandled`. Every variant keeps the raw code, message and request id.
+/// One variant per code the action documents (0), `Common` for the codes every action may answer ([`CommonError`]), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeBackupDownloadRestrictionError {
-    /// `ActionOffline` (common to every action): The API action has been taken offline.
-    ActionOffline(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The Authorization header is malformed or uses an unsupported scheme.
-    AuthFailureInvalidAuthorization(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): The SecretId is not a valid API key.
-    AuthFailureInvalidSecretId(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): Multi-factor authentication failed.
-    AuthFailureMfaFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): No key with this SecretId exists, or it is disabled.
-    AuthFailureSecretIdNotFound(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): The request timestamp differs from server time by more than five minutes.
-    AuthFailureSignatureExpire(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): The signature does not match the request.
-    AuthFailureSignatureFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): The session token is invalid or expired.
-    AuthFailureTokenFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The caller is not authorized (CAM) for this request.
-    AuthFailureUnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `DryRunOperation` (common to every action): The request would have succeeded; DryRun was set.
-    DryRunOperation(tencentcloud_transport::ServiceError),
-    /// `FailedOperation` (common to every action): The operation failed.
-    FailedOperation(tencentcloud_transport::ServiceError),
-    /// `InternalError` (common to every action): The service hit an internal error.
-    InternalError(tencentcloud_transport::ServiceError),
-    /// `InvalidAction` (common to every action): The action does not exist.
-    InvalidAction(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter` (common to every action): A parameter is malformed.
-    InvalidParameter(tencentcloud_transport::ServiceError),
-    /// `InvalidParameterValue` (common to every action): A parameter value is out of range or not allowed.
-    InvalidParameterValue(tencentcloud_transport::ServiceError),
-    /// `InvalidRequest` (common to every action): The request body is malformed (multipart).
-    InvalidRequest(tencentcloud_transport::ServiceError),
-    /// `IpInBlacklist` (common to every action): The caller's IP is on the account's blocklist.
-    IpInBlacklist(tencentcloud_transport::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): The caller's IP is not on the account's allowlist.
-    IpNotInWhitelist(tencentcloud_transport::ServiceError),
-    /// `LimitExceeded` (common to every action): A quota was exceeded.
-    LimitExceeded(tencentcloud_transport::ServiceError),
-    /// `MissingParameter` (common to every action): A required parameter is missing.
-    MissingParameter(tencentcloud_transport::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product (service) does not exist.
-    NoSuchProduct(tencentcloud_transport::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): Too many requests: the rate limit was exceeded.
-    RequestLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): The account exceeded the global rate limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(
-        tencentcloud_transport::ServiceError,
-    ),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The caller IP exceeded its rate limit.
-    RequestLimitExceededIpLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The account exceeded its rate limit.
-    RequestLimitExceededUinLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request is larger than allowed.
-    RequestSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ResourceInUse` (common to every action): The resource is in use.
-    ResourceInUse(tencentcloud_transport::ServiceError),
-    /// `ResourceInsufficient` (common to every action): Not enough resources.
-    ResourceInsufficient(tencentcloud_transport::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(tencentcloud_transport::ServiceError),
-    /// `ResourceUnavailable` (common to every action): The resource is unavailable.
-    ResourceUnavailable(tencentcloud_transport::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response would be larger than allowed.
-    ResponseSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ServiceUnavailable` (common to every action): The service is temporarily unavailable.
-    ServiceUnavailable(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): The operation is not authorized.
-    UnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `UnknownParameter` (common to every action): The request has a parameter the action does not define.
-    UnknownParameter(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation` (common to every action): The operation is not supported.
-    UnsupportedOperation(tencentcloud_transport::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): Only GET and POST over HTTP(S) are supported.
-    UnsupportedProtocol(tencentcloud_transport::ServiceError),
-    /// `UnsupportedRegion` (common to every action): The action is not available in this region.
-    UnsupportedRegion(tencentcloud_transport::ServiceError),
+    /// A code every action may answer.
+    Common(CommonError),
     /// A code not documented for this action, kept as received.
     Unhandled(tencentcloud_transport::ServiceError),
 }
-impl DescribeBackupDownloadRestrictionError {
-    /// Classifies a raw service error by its code.
-    pub fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        match raw.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(raw),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(raw)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(raw),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(raw),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(raw),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(raw),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(raw),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(raw),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(raw)
-            }
-            "DryRunOperation" => Self::DryRunOperation(raw),
-            "FailedOperation" => Self::FailedOperation(raw),
-            "InternalError" => Self::InternalError(raw),
-            "InvalidAction" => Self::InvalidAction(raw),
-            "InvalidParameter" => Self::InvalidParameter(raw),
-            "InvalidParameterValue" => Self::InvalidParameterValue(raw),
-            "InvalidRequest" => Self::InvalidRequest(raw),
-            "IpInBlacklist" => Self::IpInBlacklist(raw),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(raw),
-            "LimitExceeded" => Self::LimitExceeded(raw),
-            "MissingParameter" => Self::MissingParameter(raw),
-            "NoSuchProduct" => Self::NoSuchProduct(raw),
-            "NoSuchVersion" => Self::NoSuchVersion(raw),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(raw),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(raw)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(raw),
-            "ResourceInUse" => Self::ResourceInUse(raw),
-            "ResourceInsufficient" => Self::ResourceInsufficient(raw),
-            "ResourceNotFound" => Self::ResourceNotFound(raw),
-            "ResourceUnavailable" => Self::ResourceUnavailable(raw),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(raw),
-            "ServiceUnavailable" => Self::ServiceUnavailable(raw),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(raw),
-            "UnknownParameter" => Self::UnknownParameter(raw),
-            "UnsupportedOperation" => Self::UnsupportedOperation(raw),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(raw),
-            "UnsupportedRegion" => Self::UnsupportedRegion(raw),
-            _ => Self::Unhandled(raw),
-        }
-    }
-    /// The raw error as received: code, message and request id.
-    pub fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        match self {
-            Self::ActionOffline(raw)
-            | Self::AuthFailureInvalidAuthorization(raw)
-            | Self::AuthFailureInvalidSecretId(raw)
-            | Self::AuthFailureMfaFailure(raw)
-            | Self::AuthFailureSecretIdNotFound(raw)
-            | Self::AuthFailureSignatureExpire(raw)
-            | Self::AuthFailureSignatureFailure(raw)
-            | Self::AuthFailureTokenFailure(raw)
-            | Self::AuthFailureUnauthorizedOperation(raw)
-            | Self::DryRunOperation(raw)
-            | Self::FailedOperation(raw)
-            | Self::InternalError(raw)
-            | Self::InvalidAction(raw)
-            | Self::InvalidParameter(raw)
-            | Self::InvalidParameterValue(raw)
-            | Self::InvalidRequest(raw)
-            | Self::IpInBlacklist(raw)
-            | Self::IpNotInWhitelist(raw)
-            | Self::LimitExceeded(raw)
-            | Self::MissingParameter(raw)
-            | Self::NoSuchProduct(raw)
-            | Self::NoSuchVersion(raw)
-            | Self::RequestLimitExceeded(raw)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            | Self::RequestLimitExceededIpLimitExceeded(raw)
-            | Self::RequestLimitExceededUinLimitExceeded(raw)
-            | Self::RequestSizeLimitExceeded(raw)
-            | Self::ResourceInUse(raw)
-            | Self::ResourceInsufficient(raw)
-            | Self::ResourceNotFound(raw)
-            | Self::ResourceUnavailable(raw)
-            | Self::ResponseSizeLimitExceeded(raw)
-            | Self::ServiceUnavailable(raw)
-            | Self::UnauthorizedOperation(raw)
-            | Self::UnknownParameter(raw)
-            | Self::UnsupportedOperation(raw)
-            | Self::UnsupportedProtocol(raw)
-            | Self::UnsupportedRegion(raw)
-            | Self::Unhandled(raw) => raw,
-        }
-    }
-    /// The error code, e.g. `ResourceNotFound.InstanceNotExists`.
-    pub fn code(&self) -> &str {
-        &self.service_error().code
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        &self.service_error().message
-    }
-    /// The request id to quote to support; empty if the service sent none.
-    pub fn request_id(&self) -> &str {
-        &self.service_error().request_id
-    }
-}
-impl fmt::Display for DescribeBackupDownloadRestrictionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.service_error(), f)
-    }
-}
-impl std::error::Error for DescribeBackupDownloadRestrictionError {}
 impl tencentcloud_transport::ActionError for DescribeBackupDownloadRestrictionError {
     fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        Self::from_service_error(raw)
+        match CommonError::classify(raw) {
+            Ok(common) => Self::Common(common),
+            Err(raw) => Self::Unhandled(raw),
+        }
     }
     fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        self.service_error()
+        match self {
+            Self::Unhandled(raw) => raw,
+            Self::Common(common) => common.service_error(),
+        }
+    }
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Common(common) => common.is_retryable(),
+            Self::Unhandled(raw) => tencentcloud_transport::is_retryable_code(&raw.code),
+        }
     }
 }
+display_as_service_error!(
+    DescribeBackupDownloadRestrictionError,
+    tencentcloud_transport::ActionError::service_error
+);
 /// Request of the `DescribeBackupUrl` action. This API is used to query the download address of a backup RDB file.
 ///
 /// Sent as `POST /` with `X-TC-Action: DescribeBackupUrl` and `X-TC-Version: 2018-04-12`; the body is this value as JSON.
@@ -1029,7 +1058,8 @@ impl tencentcloud_transport::ActionError for DescribeBackupDownloadRestrictionEr
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-deserialize", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DescribeBackupUrlRequest {
     /// Instance ID. Log in to the Redis console and copy it in the instance list.
@@ -1150,7 +1180,8 @@ impl tencentcloud_transport::Action for DescribeBackupUrlRequest {
     const RATE_LIMIT_PER_SECOND: Option<u32> = Some(20);
 }
 /// The `Response` object of a successful `DescribeBackupUrl` call. Unknown members are ignored; members the docs say may be null decode from `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupUrlResponse {
     /// Public network download address (valid for six hours).
@@ -1265,124 +1296,47 @@ impl DescribeBackupUrlResponse {
 }
 /// An error answered by `DescribeBackupUrl` (see [`DescribeBackupUrlRequest`]).
 ///
-/// One variant per code: the 13 codes the action documents, then the 38 common codes. Any other code becomes `Unhandled`. Every variant keeps the raw code, message and request id.
+/// One variant per code the action documents (13), `Common` for the codes every action may answer ([`CommonError`]), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeBackupUrlError {
-    /// `FailedOperation.SystemError` (documented for this action): Internal system error, which is irrelevant to the business.
+    /// `FailedOperation.SystemError`: Internal system error, which is irrelevant to the business.
     FailedOperationSystemError(tencentcloud_transport::ServiceError),
-    /// `InternalError.DbOperationFailed` (documented for this action): Internal system error with the database operation, which may be update, insert, select, etc.
+    /// `InternalError.DbOperationFailed`: Internal system error with the database operation, which may be update, insert, select, etc. Retryable: the client tries again with backoff.
     InternalErrorDbOperationFailed(tencentcloud_transport::ServiceError),
-    /// `InternalError.InternalError` (documented for this action): Internal error.
+    /// `InternalError.InternalError`: Internal error. Retryable: the client tries again with backoff.
     InternalErrorInternalError(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter.InvalidParameter` (documented for this action): Invalid service parameter.
+    /// `InvalidParameter.InvalidParameter`: Invalid service parameter.
     InvalidParameterInvalidParameter(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter.PermissionDenied` (documented for this action): The API has no CAM permissions.
+    /// `InvalidParameter.PermissionDenied`: The API has no CAM permissions.
     InvalidParameterPermissionDenied(tencentcloud_transport::ServiceError),
-    /// `InvalidParameterValue.BackupNotExists` (documented for this action): The backup does not exist.
+    /// `InvalidParameterValue.BackupNotExists`: The backup does not exist.
     InvalidParameterValueBackupNotExists(tencentcloud_transport::ServiceError),
-    /// `ResourceNotFound.InstanceNotExists` (documented for this action): No Redis instance is found by the serialId.
+    /// `ResourceNotFound.InstanceNotExists`: No Redis instance is found by the serialId.
     ResourceNotFoundInstanceNotExists(tencentcloud_transport::ServiceError),
-    /// `ResourceUnavailable.BackupStatusInvalid` (documented for this action): Backup is not supported when the instance is not in the “Running” status.
+    /// `ResourceUnavailable.BackupStatusInvalid`: Backup is not supported when the instance is not in the “Running” status.
     ResourceUnavailableBackupStatusInvalid(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation.NoCAMAuthed` (documented for this action): No CAM permissions.
+    /// `UnauthorizedOperation.NoCAMAuthed`: No CAM permissions.
     UnauthorizedOperationNoCamAuthed(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation.UserNotInWhiteList` (documented for this action): The user is not in the allowlist.
+    /// `UnauthorizedOperation.UserNotInWhiteList`: The user is not in the allowlist.
     UnauthorizedOperationUserNotInWhiteList(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation.ClusterInstanceAccessedDeny` (documented for this action): The Redis cluster edition is not allowed to connect to a security group.
+    /// `UnsupportedOperation.ClusterInstanceAccessedDeny`: The Redis cluster edition is not allowed to connect to a security group.
     UnsupportedOperationClusterInstanceAccessedDeny(
         tencentcloud_transport::ServiceError,
     ),
-    /// `UnsupportedOperation.IsAutoRenewError` (documented for this action): There is an error with the auto-renewal flag.
+    /// `UnsupportedOperation.IsAutoRenewError`: There is an error with the auto-renewal flag.
     UnsupportedOperationIsAutoRenewError(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation.OnlyClusterInstanceCanExportBackup` (documented for this action): Only Cluster Edition instances support backup exporting.
+    /// `UnsupportedOperation.OnlyClusterInstanceCanExportBackup`: Only Cluster Edition instances support backup exporting.
     UnsupportedOperationOnlyClusterInstanceCanExportBackup(
         tencentcloud_transport::ServiceError,
     ),
-    /// `ActionOffline` (common to every action): The API action has been taken offline.
-    ActionOffline(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The Authorization header is malformed or uses an unsupported scheme.
-    AuthFailureInvalidAuthorization(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): The SecretId is not a valid API key.
-    AuthFailureInvalidSecretId(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): Multi-factor authentication failed.
-    AuthFailureMfaFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): No key with this SecretId exists, or it is disabled.
-    AuthFailureSecretIdNotFound(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): The request timestamp differs from server time by more than five minutes.
-    AuthFailureSignatureExpire(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): The signature does not match the request.
-    AuthFailureSignatureFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): The session token is invalid or expired.
-    AuthFailureTokenFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The caller is not authorized (CAM) for this request.
-    AuthFailureUnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `DryRunOperation` (common to every action): The request would have succeeded; DryRun was set.
-    DryRunOperation(tencentcloud_transport::ServiceError),
-    /// `FailedOperation` (common to every action): The operation failed.
-    FailedOperation(tencentcloud_transport::ServiceError),
-    /// `InternalError` (common to every action): The service hit an internal error.
-    InternalError(tencentcloud_transport::ServiceError),
-    /// `InvalidAction` (common to every action): The action does not exist.
-    InvalidAction(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter` (common to every action): A parameter is malformed.
-    InvalidParameter(tencentcloud_transport::ServiceError),
-    /// `InvalidParameterValue` (common to every action): A parameter value is out of range or not allowed.
-    InvalidParameterValue(tencentcloud_transport::ServiceError),
-    /// `InvalidRequest` (common to every action): The request body is malformed (multipart).
-    InvalidRequest(tencentcloud_transport::ServiceError),
-    /// `IpInBlacklist` (common to every action): The caller's IP is on the account's blocklist.
-    IpInBlacklist(tencentcloud_transport::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): The caller's IP is not on the account's allowlist.
-    IpNotInWhitelist(tencentcloud_transport::ServiceError),
-    /// `LimitExceeded` (common to every action): A quota was exceeded.
-    LimitExceeded(tencentcloud_transport::ServiceError),
-    /// `MissingParameter` (common to every action): A required parameter is missing.
-    MissingParameter(tencentcloud_transport::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product (service) does not exist.
-    NoSuchProduct(tencentcloud_transport::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): Too many requests: the rate limit was exceeded.
-    RequestLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): The account exceeded the global rate limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(
-        tencentcloud_transport::ServiceError,
-    ),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The caller IP exceeded its rate limit.
-    RequestLimitExceededIpLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The account exceeded its rate limit.
-    RequestLimitExceededUinLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request is larger than allowed.
-    RequestSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ResourceInUse` (common to every action): The resource is in use.
-    ResourceInUse(tencentcloud_transport::ServiceError),
-    /// `ResourceInsufficient` (common to every action): Not enough resources.
-    ResourceInsufficient(tencentcloud_transport::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(tencentcloud_transport::ServiceError),
-    /// `ResourceUnavailable` (common to every action): The resource is unavailable.
-    ResourceUnavailable(tencentcloud_transport::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response would be larger than allowed.
-    ResponseSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ServiceUnavailable` (common to every action): The service is temporarily unavailable.
-    ServiceUnavailable(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): The operation is not authorized.
-    UnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `UnknownParameter` (common to every action): The request has a parameter the action does not define.
-    UnknownParameter(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation` (common to every action): The operation is not supported.
-    UnsupportedOperation(tencentcloud_transport::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): Only GET and POST over HTTP(S) are supported.
-    UnsupportedProtocol(tencentcloud_transport::ServiceError),
-    /// `UnsupportedRegion` (common to every action): The action is not available in this region.
-    UnsupportedRegion(tencentcloud_transport::ServiceError),
+    /// A code every action may answer.
+    Common(CommonError),
     /// A code not documented for this action, kept as received.
     Unhandled(tencentcloud_transport::ServiceError),
 }
-impl DescribeBackupUrlError {
-    /// Classifies a raw service error by its code.
-    pub fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
+impl tencentcloud_transport::ActionError for DescribeBackupUrlError {
+    fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
         match raw.code.as_str() {
             "FailedOperation.SystemError" => Self::FailedOperationSystemError(raw),
             "InternalError.DbOperationFailed" => {
@@ -1419,59 +1373,15 @@ impl DescribeBackupUrlError {
             "UnsupportedOperation.OnlyClusterInstanceCanExportBackup" => {
                 Self::UnsupportedOperationOnlyClusterInstanceCanExportBackup(raw)
             }
-            "ActionOffline" => Self::ActionOffline(raw),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(raw)
+            _ => {
+                match CommonError::classify(raw) {
+                    Ok(common) => Self::Common(common),
+                    Err(raw) => Self::Unhandled(raw),
+                }
             }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(raw),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(raw),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(raw),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(raw),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(raw),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(raw),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(raw)
-            }
-            "DryRunOperation" => Self::DryRunOperation(raw),
-            "FailedOperation" => Self::FailedOperation(raw),
-            "InternalError" => Self::InternalError(raw),
-            "InvalidAction" => Self::InvalidAction(raw),
-            "InvalidParameter" => Self::InvalidParameter(raw),
-            "InvalidParameterValue" => Self::InvalidParameterValue(raw),
-            "InvalidRequest" => Self::InvalidRequest(raw),
-            "IpInBlacklist" => Self::IpInBlacklist(raw),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(raw),
-            "LimitExceeded" => Self::LimitExceeded(raw),
-            "MissingParameter" => Self::MissingParameter(raw),
-            "NoSuchProduct" => Self::NoSuchProduct(raw),
-            "NoSuchVersion" => Self::NoSuchVersion(raw),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(raw),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(raw)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(raw),
-            "ResourceInUse" => Self::ResourceInUse(raw),
-            "ResourceInsufficient" => Self::ResourceInsufficient(raw),
-            "ResourceNotFound" => Self::ResourceNotFound(raw),
-            "ResourceUnavailable" => Self::ResourceUnavailable(raw),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(raw),
-            "ServiceUnavailable" => Self::ServiceUnavailable(raw),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(raw),
-            "UnknownParameter" => Self::UnknownParameter(raw),
-            "UnsupportedOperation" => Self::UnsupportedOperation(raw),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(raw),
-            "UnsupportedRegion" => Self::UnsupportedRegion(raw),
-            _ => Self::Unhandled(raw),
         }
     }
-    /// The raw error as received: code, message and request id.
-    pub fn service_error(&self) -> &tencentcloud_transport::ServiceError {
+    fn service_error(&self) -> &tencentcloud_transport::ServiceError {
         match self {
             Self::FailedOperationSystemError(raw)
             | Self::InternalErrorDbOperationFailed(raw)
@@ -1486,74 +1396,23 @@ impl DescribeBackupUrlError {
             | Self::UnsupportedOperationClusterInstanceAccessedDeny(raw)
             | Self::UnsupportedOperationIsAutoRenewError(raw)
             | Self::UnsupportedOperationOnlyClusterInstanceCanExportBackup(raw)
-            | Self::ActionOffline(raw)
-            | Self::AuthFailureInvalidAuthorization(raw)
-            | Self::AuthFailureInvalidSecretId(raw)
-            | Self::AuthFailureMfaFailure(raw)
-            | Self::AuthFailureSecretIdNotFound(raw)
-            | Self::AuthFailureSignatureExpire(raw)
-            | Self::AuthFailureSignatureFailure(raw)
-            | Self::AuthFailureTokenFailure(raw)
-            | Self::AuthFailureUnauthorizedOperation(raw)
-            | Self::DryRunOperation(raw)
-            | Self::FailedOperation(raw)
-            | Self::InternalError(raw)
-            | Self::InvalidAction(raw)
-            | Self::InvalidParameter(raw)
-            | Self::InvalidParameterValue(raw)
-            | Self::InvalidRequest(raw)
-            | Self::IpInBlacklist(raw)
-            | Self::IpNotInWhitelist(raw)
-            | Self::LimitExceeded(raw)
-            | Self::MissingParameter(raw)
-            | Self::NoSuchProduct(raw)
-            | Self::NoSuchVersion(raw)
-            | Self::RequestLimitExceeded(raw)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            | Self::RequestLimitExceededIpLimitExceeded(raw)
-            | Self::RequestLimitExceededUinLimitExceeded(raw)
-            | Self::RequestSizeLimitExceeded(raw)
-            | Self::ResourceInUse(raw)
-            | Self::ResourceInsufficient(raw)
-            | Self::ResourceNotFound(raw)
-            | Self::ResourceUnavailable(raw)
-            | Self::ResponseSizeLimitExceeded(raw)
-            | Self::ServiceUnavailable(raw)
-            | Self::UnauthorizedOperation(raw)
-            | Self::UnknownParameter(raw)
-            | Self::UnsupportedOperation(raw)
-            | Self::UnsupportedProtocol(raw)
-            | Self::UnsupportedRegion(raw)
             | Self::Unhandled(raw) => raw,
+            Self::Common(common) => common.service_error(),
         }
     }
-    /// The error code, e.g. `ResourceNotFound.InstanceNotExists`.
-    pub fn code(&self) -> &str {
-        &self.service_error().code
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        &self.service_error().message
-    }
-    /// The request id to quote to support; empty if the service sent none.
-    pub fn request_id(&self) -> &str {
-        &self.service_error().request_id
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::InternalErrorDbOperationFailed(_)
+            | Self::InternalErrorInternalError(_) => true,
+            Self::Common(common) => common.is_retryable(),
+            Self::Unhandled(raw) => tencentcloud_transport::is_retryable_code(&raw.code),
+            _ => false,
+        }
     }
 }
-impl fmt::Display for DescribeBackupUrlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.service_error(), f)
-    }
-}
-impl std::error::Error for DescribeBackupUrlError {}
-impl tencentcloud_transport::ActionError for DescribeBackupUrlError {
-    fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        Self::from_service_error(raw)
-    }
-    fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        self.service_error()
-    }
-}
+display_as_service_error!(
+    DescribeBackupUrlError, tencentcloud_transport::ActionError::service_error
+);
 /// Request of the `DescribeInstanceBackups` action. Lists the backups of Redis instances, newest first, optionally filtered by instance, time range and status.
 ///
 /// Sent as `POST /` with `X-TC-Action: DescribeInstanceBackups` and `X-TC-Version: 2018-04-12`; the body is this value as JSON.
@@ -1573,7 +1432,8 @@ impl tencentcloud_transport::ActionError for DescribeBackupUrlError {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "serde-deserialize", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceBackupsRequest {
     /// How many backups to return per page: 20 when omitted, at most 100.
@@ -1681,7 +1541,8 @@ impl tencentcloud_transport::Action for DescribeInstanceBackupsRequest {
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
 /// The `Response` object of a successful `DescribeInstanceBackups` call. Unknown members are ignored; members the docs say may be null decode from `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceBackupsResponse {
     /// How many backups match, over all pages.
@@ -1741,217 +1602,38 @@ impl DescribeInstanceBackupsResponse {
 }
 /// An error answered by `DescribeInstanceBackups` (see [`DescribeInstanceBackupsRequest`]).
 ///
-/// One variant per code: the 0 codes the action documents, then the 38 common codes. Any other code becomes `Unhandled`. Every variant keeps the raw code, message and request id.
+/// One variant per code the action documents (0), `Common` for the codes every action may answer ([`CommonError`]), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceBackupsError {
-    /// `ActionOffline` (common to every action): The API action has been taken offline.
-    ActionOffline(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The Authorization header is malformed or uses an unsupported scheme.
-    AuthFailureInvalidAuthorization(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): The SecretId is not a valid API key.
-    AuthFailureInvalidSecretId(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): Multi-factor authentication failed.
-    AuthFailureMfaFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): No key with this SecretId exists, or it is disabled.
-    AuthFailureSecretIdNotFound(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): The request timestamp differs from server time by more than five minutes.
-    AuthFailureSignatureExpire(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): The signature does not match the request.
-    AuthFailureSignatureFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): The session token is invalid or expired.
-    AuthFailureTokenFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The caller is not authorized (CAM) for this request.
-    AuthFailureUnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `DryRunOperation` (common to every action): The request would have succeeded; DryRun was set.
-    DryRunOperation(tencentcloud_transport::ServiceError),
-    /// `FailedOperation` (common to every action): The operation failed.
-    FailedOperation(tencentcloud_transport::ServiceError),
-    /// `InternalError` (common to every action): The service hit an internal error.
-    InternalError(tencentcloud_transport::ServiceError),
-    /// `InvalidAction` (common to every action): The action does not exist.
-    InvalidAction(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter` (common to every action): A parameter is malformed.
-    InvalidParameter(tencentcloud_transport::ServiceError),
-    /// `InvalidParameterValue` (common to every action): A parameter value is out of range or not allowed.
-    InvalidParameterValue(tencentcloud_transport::ServiceError),
-    /// `InvalidRequest` (common to every action): The request body is malformed (multipart).
-    InvalidRequest(tencentcloud_transport::ServiceError),
-    /// `IpInBlacklist` (common to every action): The caller's IP is on the account's blocklist.
-    IpInBlacklist(tencentcloud_transport::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): The caller's IP is not on the account's allowlist.
-    IpNotInWhitelist(tencentcloud_transport::ServiceError),
-    /// `LimitExceeded` (common to every action): A quota was exceeded.
-    LimitExceeded(tencentcloud_transport::ServiceError),
-    /// `MissingParameter` (common to every action): A required parameter is missing.
-    MissingParameter(tencentcloud_transport::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product (service) does not exist.
-    NoSuchProduct(tencentcloud_transport::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): Too many requests: the rate limit was exceeded.
-    RequestLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): The account exceeded the global rate limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(
-        tencentcloud_transport::ServiceError,
-    ),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The caller IP exceeded its rate limit.
-    RequestLimitExceededIpLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The account exceeded its rate limit.
-    RequestLimitExceededUinLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request is larger than allowed.
-    RequestSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ResourceInUse` (common to every action): The resource is in use.
-    ResourceInUse(tencentcloud_transport::ServiceError),
-    /// `ResourceInsufficient` (common to every action): Not enough resources.
-    ResourceInsufficient(tencentcloud_transport::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(tencentcloud_transport::ServiceError),
-    /// `ResourceUnavailable` (common to every action): The resource is unavailable.
-    ResourceUnavailable(tencentcloud_transport::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response would be larger than allowed.
-    ResponseSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ServiceUnavailable` (common to every action): The service is temporarily unavailable.
-    ServiceUnavailable(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): The operation is not authorized.
-    UnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `UnknownParameter` (common to every action): The request has a parameter the action does not define.
-    UnknownParameter(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation` (common to every action): The operation is not supported.
-    UnsupportedOperation(tencentcloud_transport::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): Only GET and POST over HTTP(S) are supported.
-    UnsupportedProtocol(tencentcloud_transport::ServiceError),
-    /// `UnsupportedRegion` (common to every action): The action is not available in this region.
-    UnsupportedRegion(tencentcloud_transport::ServiceError),
+    /// A code every action may answer.
+    Common(CommonError),
     /// A code not documented for this action, kept as received.
     Unhandled(tencentcloud_transport::ServiceError),
 }
-impl DescribeInstanceBackupsError {
-    /// Classifies a raw service error by its code.
-    pub fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        match raw.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(raw),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(raw)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(raw),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(raw),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(raw),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(raw),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(raw),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(raw),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(raw)
-            }
-            "DryRunOperation" => Self::DryRunOperation(raw),
-            "FailedOperation" => Self::FailedOperation(raw),
-            "InternalError" => Self::InternalError(raw),
-            "InvalidAction" => Self::InvalidAction(raw),
-            "InvalidParameter" => Self::InvalidParameter(raw),
-            "InvalidParameterValue" => Self::InvalidParameterValue(raw),
-            "InvalidRequest" => Self::InvalidRequest(raw),
-            "IpInBlacklist" => Self::IpInBlacklist(raw),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(raw),
-            "LimitExceeded" => Self::LimitExceeded(raw),
-            "MissingParameter" => Self::MissingParameter(raw),
-            "NoSuchProduct" => Self::NoSuchProduct(raw),
-            "NoSuchVersion" => Self::NoSuchVersion(raw),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(raw),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(raw)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(raw),
-            "ResourceInUse" => Self::ResourceInUse(raw),
-            "ResourceInsufficient" => Self::ResourceInsufficient(raw),
-            "ResourceNotFound" => Self::ResourceNotFound(raw),
-            "ResourceUnavailable" => Self::ResourceUnavailable(raw),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(raw),
-            "ServiceUnavailable" => Self::ServiceUnavailable(raw),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(raw),
-            "UnknownParameter" => Self::UnknownParameter(raw),
-            "UnsupportedOperation" => Self::UnsupportedOperation(raw),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(raw),
-            "UnsupportedRegion" => Self::UnsupportedRegion(raw),
-            _ => Self::Unhandled(raw),
-        }
-    }
-    /// The raw error as received: code, message and request id.
-    pub fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        match self {
-            Self::ActionOffline(raw)
-            | Self::AuthFailureInvalidAuthorization(raw)
-            | Self::AuthFailureInvalidSecretId(raw)
-            | Self::AuthFailureMfaFailure(raw)
-            | Self::AuthFailureSecretIdNotFound(raw)
-            | Self::AuthFailureSignatureExpire(raw)
-            | Self::AuthFailureSignatureFailure(raw)
-            | Self::AuthFailureTokenFailure(raw)
-            | Self::AuthFailureUnauthorizedOperation(raw)
-            | Self::DryRunOperation(raw)
-            | Self::FailedOperation(raw)
-            | Self::InternalError(raw)
-            | Self::InvalidAction(raw)
-            | Self::InvalidParameter(raw)
-            | Self::InvalidParameterValue(raw)
-            | Self::InvalidRequest(raw)
-            | Self::IpInBlacklist(raw)
-            | Self::IpNotInWhitelist(raw)
-            | Self::LimitExceeded(raw)
-            | Self::MissingParameter(raw)
-            | Self::NoSuchProduct(raw)
-            | Self::NoSuchVersion(raw)
-            | Self::RequestLimitExceeded(raw)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            | Self::RequestLimitExceededIpLimitExceeded(raw)
-            | Self::RequestLimitExceededUinLimitExceeded(raw)
-            | Self::RequestSizeLimitExceeded(raw)
-            | Self::ResourceInUse(raw)
-            | Self::ResourceInsufficient(raw)
-            | Self::ResourceNotFound(raw)
-            | Self::ResourceUnavailable(raw)
-            | Self::ResponseSizeLimitExceeded(raw)
-            | Self::ServiceUnavailable(raw)
-            | Self::UnauthorizedOperation(raw)
-            | Self::UnknownParameter(raw)
-            | Self::UnsupportedOperation(raw)
-            | Self::UnsupportedProtocol(raw)
-            | Self::UnsupportedRegion(raw)
-            | Self::Unhandled(raw) => raw,
-        }
-    }
-    /// The error code, e.g. `ResourceNotFound.InstanceNotExists`.
-    pub fn code(&self) -> &str {
-        &self.service_error().code
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        &self.service_error().message
-    }
-    /// The request id to quote to support; empty if the service sent none.
-    pub fn request_id(&self) -> &str {
-        &self.service_error().request_id
-    }
-}
-impl fmt::Display for DescribeInstanceBackupsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.service_error(), f)
-    }
-}
-impl std::error::Error for DescribeInstanceBackupsError {}
 impl tencentcloud_transport::ActionError for DescribeInstanceBackupsError {
     fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        Self::from_service_error(raw)
+        match CommonError::classify(raw) {
+            Ok(common) => Self::Common(common),
+            Err(raw) => Self::Unhandled(raw),
+        }
     }
     fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        self.service_error()
+        match self {
+            Self::Unhandled(raw) => raw,
+            Self::Common(common) => common.service_error(),
+        }
+    }
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Common(common) => common.is_retryable(),
+            Self::Unhandled(raw) => tencentcloud_transport::is_retryable_code(&raw.code),
+        }
     }
 }
+display_as_service_error!(
+    DescribeInstanceBackupsError, tencentcloud_transport::ActionError::service_error
+);
 /// Request of the `DescribeTaskInfo` action. Reports the state of an asynchronous task, such as the backup started by ManualBackupInstance.
 ///
 /// Sent as `POST /` with `X-TC-Action: DescribeTaskInfo` and `X-TC-Version: 2018-04-12`; the body is this value as JSON.
@@ -1971,7 +1653,8 @@ impl tencentcloud_transport::ActionError for DescribeInstanceBackupsError {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-deserialize", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DescribeTaskInfoRequest {
     /// ID of the task, as returned by the action that started it.
@@ -1994,7 +1677,8 @@ impl tencentcloud_transport::Action for DescribeTaskInfoRequest {
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
 /// The `Response` object of a successful `DescribeTaskInfo` call. Unknown members are ignored; members the docs say may be null decode from `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTaskInfoResponse {
     /// State of the task.
@@ -2083,217 +1767,38 @@ impl DescribeTaskInfoResponse {
 }
 /// An error answered by `DescribeTaskInfo` (see [`DescribeTaskInfoRequest`]).
 ///
-/// One variant per code: the 0 codes the action documents, then the 38 common codes. Any other code becomes `Unhandled`. Every variant keeps the raw code, message and request id.
+/// One variant per code the action documents (0), `Common` for the codes every action may answer ([`CommonError`]), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeTaskInfoError {
-    /// `ActionOffline` (common to every action): The API action has been taken offline.
-    ActionOffline(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The Authorization header is malformed or uses an unsupported scheme.
-    AuthFailureInvalidAuthorization(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): The SecretId is not a valid API key.
-    AuthFailureInvalidSecretId(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): Multi-factor authentication failed.
-    AuthFailureMfaFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): No key with this SecretId exists, or it is disabled.
-    AuthFailureSecretIdNotFound(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): The request timestamp differs from server time by more than five minutes.
-    AuthFailureSignatureExpire(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): The signature does not match the request.
-    AuthFailureSignatureFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): The session token is invalid or expired.
-    AuthFailureTokenFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The caller is not authorized (CAM) for this request.
-    AuthFailureUnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `DryRunOperation` (common to every action): The request would have succeeded; DryRun was set.
-    DryRunOperation(tencentcloud_transport::ServiceError),
-    /// `FailedOperation` (common to every action): The operation failed.
-    FailedOperation(tencentcloud_transport::ServiceError),
-    /// `InternalError` (common to every action): The service hit an internal error.
-    InternalError(tencentcloud_transport::ServiceError),
-    /// `InvalidAction` (common to every action): The action does not exist.
-    InvalidAction(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter` (common to every action): A parameter is malformed.
-    InvalidParameter(tencentcloud_transport::ServiceError),
-    /// `InvalidParameterValue` (common to every action): A parameter value is out of range or not allowed.
-    InvalidParameterValue(tencentcloud_transport::ServiceError),
-    /// `InvalidRequest` (common to every action): The request body is malformed (multipart).
-    InvalidRequest(tencentcloud_transport::ServiceError),
-    /// `IpInBlacklist` (common to every action): The caller's IP is on the account's blocklist.
-    IpInBlacklist(tencentcloud_transport::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): The caller's IP is not on the account's allowlist.
-    IpNotInWhitelist(tencentcloud_transport::ServiceError),
-    /// `LimitExceeded` (common to every action): A quota was exceeded.
-    LimitExceeded(tencentcloud_transport::ServiceError),
-    /// `MissingParameter` (common to every action): A required parameter is missing.
-    MissingParameter(tencentcloud_transport::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product (service) does not exist.
-    NoSuchProduct(tencentcloud_transport::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): Too many requests: the rate limit was exceeded.
-    RequestLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): The account exceeded the global rate limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(
-        tencentcloud_transport::ServiceError,
-    ),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The caller IP exceeded its rate limit.
-    RequestLimitExceededIpLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The account exceeded its rate limit.
-    RequestLimitExceededUinLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request is larger than allowed.
-    RequestSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ResourceInUse` (common to every action): The resource is in use.
-    ResourceInUse(tencentcloud_transport::ServiceError),
-    /// `ResourceInsufficient` (common to every action): Not enough resources.
-    ResourceInsufficient(tencentcloud_transport::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(tencentcloud_transport::ServiceError),
-    /// `ResourceUnavailable` (common to every action): The resource is unavailable.
-    ResourceUnavailable(tencentcloud_transport::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response would be larger than allowed.
-    ResponseSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ServiceUnavailable` (common to every action): The service is temporarily unavailable.
-    ServiceUnavailable(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): The operation is not authorized.
-    UnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `UnknownParameter` (common to every action): The request has a parameter the action does not define.
-    UnknownParameter(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation` (common to every action): The operation is not supported.
-    UnsupportedOperation(tencentcloud_transport::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): Only GET and POST over HTTP(S) are supported.
-    UnsupportedProtocol(tencentcloud_transport::ServiceError),
-    /// `UnsupportedRegion` (common to every action): The action is not available in this region.
-    UnsupportedRegion(tencentcloud_transport::ServiceError),
+    /// A code every action may answer.
+    Common(CommonError),
     /// A code not documented for this action, kept as received.
     Unhandled(tencentcloud_transport::ServiceError),
 }
-impl DescribeTaskInfoError {
-    /// Classifies a raw service error by its code.
-    pub fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        match raw.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(raw),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(raw)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(raw),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(raw),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(raw),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(raw),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(raw),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(raw),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(raw)
-            }
-            "DryRunOperation" => Self::DryRunOperation(raw),
-            "FailedOperation" => Self::FailedOperation(raw),
-            "InternalError" => Self::InternalError(raw),
-            "InvalidAction" => Self::InvalidAction(raw),
-            "InvalidParameter" => Self::InvalidParameter(raw),
-            "InvalidParameterValue" => Self::InvalidParameterValue(raw),
-            "InvalidRequest" => Self::InvalidRequest(raw),
-            "IpInBlacklist" => Self::IpInBlacklist(raw),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(raw),
-            "LimitExceeded" => Self::LimitExceeded(raw),
-            "MissingParameter" => Self::MissingParameter(raw),
-            "NoSuchProduct" => Self::NoSuchProduct(raw),
-            "NoSuchVersion" => Self::NoSuchVersion(raw),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(raw),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(raw)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(raw),
-            "ResourceInUse" => Self::ResourceInUse(raw),
-            "ResourceInsufficient" => Self::ResourceInsufficient(raw),
-            "ResourceNotFound" => Self::ResourceNotFound(raw),
-            "ResourceUnavailable" => Self::ResourceUnavailable(raw),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(raw),
-            "ServiceUnavailable" => Self::ServiceUnavailable(raw),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(raw),
-            "UnknownParameter" => Self::UnknownParameter(raw),
-            "UnsupportedOperation" => Self::UnsupportedOperation(raw),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(raw),
-            "UnsupportedRegion" => Self::UnsupportedRegion(raw),
-            _ => Self::Unhandled(raw),
-        }
-    }
-    /// The raw error as received: code, message and request id.
-    pub fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        match self {
-            Self::ActionOffline(raw)
-            | Self::AuthFailureInvalidAuthorization(raw)
-            | Self::AuthFailureInvalidSecretId(raw)
-            | Self::AuthFailureMfaFailure(raw)
-            | Self::AuthFailureSecretIdNotFound(raw)
-            | Self::AuthFailureSignatureExpire(raw)
-            | Self::AuthFailureSignatureFailure(raw)
-            | Self::AuthFailureTokenFailure(raw)
-            | Self::AuthFailureUnauthorizedOperation(raw)
-            | Self::DryRunOperation(raw)
-            | Self::FailedOperation(raw)
-            | Self::InternalError(raw)
-            | Self::InvalidAction(raw)
-            | Self::InvalidParameter(raw)
-            | Self::InvalidParameterValue(raw)
-            | Self::InvalidRequest(raw)
-            | Self::IpInBlacklist(raw)
-            | Self::IpNotInWhitelist(raw)
-            | Self::LimitExceeded(raw)
-            | Self::MissingParameter(raw)
-            | Self::NoSuchProduct(raw)
-            | Self::NoSuchVersion(raw)
-            | Self::RequestLimitExceeded(raw)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            | Self::RequestLimitExceededIpLimitExceeded(raw)
-            | Self::RequestLimitExceededUinLimitExceeded(raw)
-            | Self::RequestSizeLimitExceeded(raw)
-            | Self::ResourceInUse(raw)
-            | Self::ResourceInsufficient(raw)
-            | Self::ResourceNotFound(raw)
-            | Self::ResourceUnavailable(raw)
-            | Self::ResponseSizeLimitExceeded(raw)
-            | Self::ServiceUnavailable(raw)
-            | Self::UnauthorizedOperation(raw)
-            | Self::UnknownParameter(raw)
-            | Self::UnsupportedOperation(raw)
-            | Self::UnsupportedProtocol(raw)
-            | Self::UnsupportedRegion(raw)
-            | Self::Unhandled(raw) => raw,
-        }
-    }
-    /// The error code, e.g. `ResourceNotFound.InstanceNotExists`.
-    pub fn code(&self) -> &str {
-        &self.service_error().code
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        &self.service_error().message
-    }
-    /// The request id to quote to support; empty if the service sent none.
-    pub fn request_id(&self) -> &str {
-        &self.service_error().request_id
-    }
-}
-impl fmt::Display for DescribeTaskInfoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.service_error(), f)
-    }
-}
-impl std::error::Error for DescribeTaskInfoError {}
 impl tencentcloud_transport::ActionError for DescribeTaskInfoError {
     fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        Self::from_service_error(raw)
+        match CommonError::classify(raw) {
+            Ok(common) => Self::Common(common),
+            Err(raw) => Self::Unhandled(raw),
+        }
     }
     fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        self.service_error()
+        match self {
+            Self::Unhandled(raw) => raw,
+            Self::Common(common) => common.service_error(),
+        }
+    }
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Common(common) => common.is_retryable(),
+            Self::Unhandled(raw) => tencentcloud_transport::is_retryable_code(&raw.code),
+        }
     }
 }
+display_as_service_error!(
+    DescribeTaskInfoError, tencentcloud_transport::ActionError::service_error
+);
 /// Request of the `ManualBackupInstance` action. Starts a backup of a Redis instance now. The backup runs as a task: poll DescribeTaskInfo with the returned TaskId until it succeeds, then find the backup with DescribeInstanceBackups.
 ///
 /// Sent as `POST /` with `X-TC-Action: ManualBackupInstance` and `X-TC-Version: 2018-04-12`; the body is this value as JSON.
@@ -2313,7 +1818,8 @@ impl tencentcloud_transport::ActionError for DescribeTaskInfoError {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-deserialize", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ManualBackupInstanceRequest {
     /// ID of the instance to back up, such as crs-xxxxxxxx.
@@ -2362,7 +1868,8 @@ impl tencentcloud_transport::Action for ManualBackupInstanceRequest {
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
 /// The `Response` object of a successful `ManualBackupInstance` call. Unknown members are ignored; members the docs say may be null decode from `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ManualBackupInstanceResponse {
     /// ID of the backup task, for DescribeTaskInfo.
@@ -2403,217 +1910,38 @@ impl ManualBackupInstanceResponse {
 }
 /// An error answered by `ManualBackupInstance` (see [`ManualBackupInstanceRequest`]).
 ///
-/// One variant per code: the 0 codes the action documents, then the 38 common codes. Any other code becomes `Unhandled`. Every variant keeps the raw code, message and request id.
+/// One variant per code the action documents (0), `Common` for the codes every action may answer ([`CommonError`]), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ManualBackupInstanceError {
-    /// `ActionOffline` (common to every action): The API action has been taken offline.
-    ActionOffline(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The Authorization header is malformed or uses an unsupported scheme.
-    AuthFailureInvalidAuthorization(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): The SecretId is not a valid API key.
-    AuthFailureInvalidSecretId(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): Multi-factor authentication failed.
-    AuthFailureMfaFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): No key with this SecretId exists, or it is disabled.
-    AuthFailureSecretIdNotFound(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): The request timestamp differs from server time by more than five minutes.
-    AuthFailureSignatureExpire(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): The signature does not match the request.
-    AuthFailureSignatureFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): The session token is invalid or expired.
-    AuthFailureTokenFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The caller is not authorized (CAM) for this request.
-    AuthFailureUnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `DryRunOperation` (common to every action): The request would have succeeded; DryRun was set.
-    DryRunOperation(tencentcloud_transport::ServiceError),
-    /// `FailedOperation` (common to every action): The operation failed.
-    FailedOperation(tencentcloud_transport::ServiceError),
-    /// `InternalError` (common to every action): The service hit an internal error.
-    InternalError(tencentcloud_transport::ServiceError),
-    /// `InvalidAction` (common to every action): The action does not exist.
-    InvalidAction(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter` (common to every action): A parameter is malformed.
-    InvalidParameter(tencentcloud_transport::ServiceError),
-    /// `InvalidParameterValue` (common to every action): A parameter value is out of range or not allowed.
-    InvalidParameterValue(tencentcloud_transport::ServiceError),
-    /// `InvalidRequest` (common to every action): The request body is malformed (multipart).
-    InvalidRequest(tencentcloud_transport::ServiceError),
-    /// `IpInBlacklist` (common to every action): The caller's IP is on the account's blocklist.
-    IpInBlacklist(tencentcloud_transport::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): The caller's IP is not on the account's allowlist.
-    IpNotInWhitelist(tencentcloud_transport::ServiceError),
-    /// `LimitExceeded` (common to every action): A quota was exceeded.
-    LimitExceeded(tencentcloud_transport::ServiceError),
-    /// `MissingParameter` (common to every action): A required parameter is missing.
-    MissingParameter(tencentcloud_transport::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product (service) does not exist.
-    NoSuchProduct(tencentcloud_transport::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): Too many requests: the rate limit was exceeded.
-    RequestLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): The account exceeded the global rate limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(
-        tencentcloud_transport::ServiceError,
-    ),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The caller IP exceeded its rate limit.
-    RequestLimitExceededIpLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The account exceeded its rate limit.
-    RequestLimitExceededUinLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request is larger than allowed.
-    RequestSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ResourceInUse` (common to every action): The resource is in use.
-    ResourceInUse(tencentcloud_transport::ServiceError),
-    /// `ResourceInsufficient` (common to every action): Not enough resources.
-    ResourceInsufficient(tencentcloud_transport::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(tencentcloud_transport::ServiceError),
-    /// `ResourceUnavailable` (common to every action): The resource is unavailable.
-    ResourceUnavailable(tencentcloud_transport::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response would be larger than allowed.
-    ResponseSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ServiceUnavailable` (common to every action): The service is temporarily unavailable.
-    ServiceUnavailable(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): The operation is not authorized.
-    UnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `UnknownParameter` (common to every action): The request has a parameter the action does not define.
-    UnknownParameter(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation` (common to every action): The operation is not supported.
-    UnsupportedOperation(tencentcloud_transport::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): Only GET and POST over HTTP(S) are supported.
-    UnsupportedProtocol(tencentcloud_transport::ServiceError),
-    /// `UnsupportedRegion` (common to every action): The action is not available in this region.
-    UnsupportedRegion(tencentcloud_transport::ServiceError),
+    /// A code every action may answer.
+    Common(CommonError),
     /// A code not documented for this action, kept as received.
     Unhandled(tencentcloud_transport::ServiceError),
 }
-impl ManualBackupInstanceError {
-    /// Classifies a raw service error by its code.
-    pub fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        match raw.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(raw),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(raw)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(raw),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(raw),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(raw),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(raw),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(raw),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(raw),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(raw)
-            }
-            "DryRunOperation" => Self::DryRunOperation(raw),
-            "FailedOperation" => Self::FailedOperation(raw),
-            "InternalError" => Self::InternalError(raw),
-            "InvalidAction" => Self::InvalidAction(raw),
-            "InvalidParameter" => Self::InvalidParameter(raw),
-            "InvalidParameterValue" => Self::InvalidParameterValue(raw),
-            "InvalidRequest" => Self::InvalidRequest(raw),
-            "IpInBlacklist" => Self::IpInBlacklist(raw),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(raw),
-            "LimitExceeded" => Self::LimitExceeded(raw),
-            "MissingParameter" => Self::MissingParameter(raw),
-            "NoSuchProduct" => Self::NoSuchProduct(raw),
-            "NoSuchVersion" => Self::NoSuchVersion(raw),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(raw),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(raw)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(raw),
-            "ResourceInUse" => Self::ResourceInUse(raw),
-            "ResourceInsufficient" => Self::ResourceInsufficient(raw),
-            "ResourceNotFound" => Self::ResourceNotFound(raw),
-            "ResourceUnavailable" => Self::ResourceUnavailable(raw),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(raw),
-            "ServiceUnavailable" => Self::ServiceUnavailable(raw),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(raw),
-            "UnknownParameter" => Self::UnknownParameter(raw),
-            "UnsupportedOperation" => Self::UnsupportedOperation(raw),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(raw),
-            "UnsupportedRegion" => Self::UnsupportedRegion(raw),
-            _ => Self::Unhandled(raw),
-        }
-    }
-    /// The raw error as received: code, message and request id.
-    pub fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        match self {
-            Self::ActionOffline(raw)
-            | Self::AuthFailureInvalidAuthorization(raw)
-            | Self::AuthFailureInvalidSecretId(raw)
-            | Self::AuthFailureMfaFailure(raw)
-            | Self::AuthFailureSecretIdNotFound(raw)
-            | Self::AuthFailureSignatureExpire(raw)
-            | Self::AuthFailureSignatureFailure(raw)
-            | Self::AuthFailureTokenFailure(raw)
-            | Self::AuthFailureUnauthorizedOperation(raw)
-            | Self::DryRunOperation(raw)
-            | Self::FailedOperation(raw)
-            | Self::InternalError(raw)
-            | Self::InvalidAction(raw)
-            | Self::InvalidParameter(raw)
-            | Self::InvalidParameterValue(raw)
-            | Self::InvalidRequest(raw)
-            | Self::IpInBlacklist(raw)
-            | Self::IpNotInWhitelist(raw)
-            | Self::LimitExceeded(raw)
-            | Self::MissingParameter(raw)
-            | Self::NoSuchProduct(raw)
-            | Self::NoSuchVersion(raw)
-            | Self::RequestLimitExceeded(raw)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            | Self::RequestLimitExceededIpLimitExceeded(raw)
-            | Self::RequestLimitExceededUinLimitExceeded(raw)
-            | Self::RequestSizeLimitExceeded(raw)
-            | Self::ResourceInUse(raw)
-            | Self::ResourceInsufficient(raw)
-            | Self::ResourceNotFound(raw)
-            | Self::ResourceUnavailable(raw)
-            | Self::ResponseSizeLimitExceeded(raw)
-            | Self::ServiceUnavailable(raw)
-            | Self::UnauthorizedOperation(raw)
-            | Self::UnknownParameter(raw)
-            | Self::UnsupportedOperation(raw)
-            | Self::UnsupportedProtocol(raw)
-            | Self::UnsupportedRegion(raw)
-            | Self::Unhandled(raw) => raw,
-        }
-    }
-    /// The error code, e.g. `ResourceNotFound.InstanceNotExists`.
-    pub fn code(&self) -> &str {
-        &self.service_error().code
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        &self.service_error().message
-    }
-    /// The request id to quote to support; empty if the service sent none.
-    pub fn request_id(&self) -> &str {
-        &self.service_error().request_id
-    }
-}
-impl fmt::Display for ManualBackupInstanceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.service_error(), f)
-    }
-}
-impl std::error::Error for ManualBackupInstanceError {}
 impl tencentcloud_transport::ActionError for ManualBackupInstanceError {
     fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        Self::from_service_error(raw)
+        match CommonError::classify(raw) {
+            Ok(common) => Self::Common(common),
+            Err(raw) => Self::Unhandled(raw),
+        }
     }
     fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        self.service_error()
+        match self {
+            Self::Unhandled(raw) => raw,
+            Self::Common(common) => common.service_error(),
+        }
+    }
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Common(common) => common.is_retryable(),
+            Self::Unhandled(raw) => tencentcloud_transport::is_retryable_code(&raw.code),
+        }
     }
 }
+display_as_service_error!(
+    ManualBackupInstanceError, tencentcloud_transport::ActionError::service_error
+);
 /// Request of the `ModifyBackupDownloadRestriction` action. Stores the account's restriction on the networks that may download backup files in the current region.
 ///
 /// Sent as `POST /` with `X-TC-Action: ModifyBackupDownloadRestriction` and `X-TC-Version: 2018-04-12`; the body is this value as JSON.
@@ -2633,7 +1961,8 @@ impl tencentcloud_transport::ActionError for ManualBackupInstanceError {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-deserialize", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyBackupDownloadRestrictionRequest {
     /// Which networks may download backup files.
@@ -2736,7 +2065,8 @@ impl tencentcloud_transport::Action for ModifyBackupDownloadRestrictionRequest {
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
 /// The `Response` object of a successful `ModifyBackupDownloadRestriction` call. Unknown members are ignored; members the docs say may be null decode from `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyBackupDownloadRestrictionResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
@@ -2765,217 +2095,39 @@ impl ModifyBackupDownloadRestrictionResponse {
 }
 /// An error answered by `ModifyBackupDownloadRestriction` (see [`ModifyBackupDownloadRestrictionRequest`]).
 ///
-/// One variant per code: the 0 codes the action documents, then the 38 common codes. Any other code becomes `Unhandled`. Every variant keeps the raw code, message and request id.
+/// One variant per code the action documents (0), `Common` for the codes every action may answer ([`CommonError`]), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyBackupDownloadRestrictionError {
-    /// `ActionOffline` (common to every action): The API action has been taken offline.
-    ActionOffline(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidAuthorization` (common to every action): The Authorization header is malformed or uses an unsupported scheme.
-    AuthFailureInvalidAuthorization(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.InvalidSecretId` (common to every action): The SecretId is not a valid API key.
-    AuthFailureInvalidSecretId(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.MFAFailure` (common to every action): Multi-factor authentication failed.
-    AuthFailureMfaFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SecretIdNotFound` (common to every action): No key with this SecretId exists, or it is disabled.
-    AuthFailureSecretIdNotFound(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureExpire` (common to every action): The request timestamp differs from server time by more than five minutes.
-    AuthFailureSignatureExpire(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.SignatureFailure` (common to every action): The signature does not match the request.
-    AuthFailureSignatureFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.TokenFailure` (common to every action): The session token is invalid or expired.
-    AuthFailureTokenFailure(tencentcloud_transport::ServiceError),
-    /// `AuthFailure.UnauthorizedOperation` (common to every action): The caller is not authorized (CAM) for this request.
-    AuthFailureUnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `DryRunOperation` (common to every action): The request would have succeeded; DryRun was set.
-    DryRunOperation(tencentcloud_transport::ServiceError),
-    /// `FailedOperation` (common to every action): The operation failed.
-    FailedOperation(tencentcloud_transport::ServiceError),
-    /// `InternalError` (common to every action): The service hit an internal error.
-    InternalError(tencentcloud_transport::ServiceError),
-    /// `InvalidAction` (common to every action): The action does not exist.
-    InvalidAction(tencentcloud_transport::ServiceError),
-    /// `InvalidParameter` (common to every action): A parameter is malformed.
-    InvalidParameter(tencentcloud_transport::ServiceError),
-    /// `InvalidParameterValue` (common to every action): A parameter value is out of range or not allowed.
-    InvalidParameterValue(tencentcloud_transport::ServiceError),
-    /// `InvalidRequest` (common to every action): The request body is malformed (multipart).
-    InvalidRequest(tencentcloud_transport::ServiceError),
-    /// `IpInBlacklist` (common to every action): The caller's IP is on the account's blocklist.
-    IpInBlacklist(tencentcloud_transport::ServiceError),
-    /// `IpNotInWhitelist` (common to every action): The caller's IP is not on the account's allowlist.
-    IpNotInWhitelist(tencentcloud_transport::ServiceError),
-    /// `LimitExceeded` (common to every action): A quota was exceeded.
-    LimitExceeded(tencentcloud_transport::ServiceError),
-    /// `MissingParameter` (common to every action): A required parameter is missing.
-    MissingParameter(tencentcloud_transport::ServiceError),
-    /// `NoSuchProduct` (common to every action): The product (service) does not exist.
-    NoSuchProduct(tencentcloud_transport::ServiceError),
-    /// `NoSuchVersion` (common to every action): The API version does not exist.
-    NoSuchVersion(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded` (common to every action): Too many requests: the rate limit was exceeded.
-    RequestLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): The account exceeded the global rate limit.
-    RequestLimitExceededGlobalRegionUinLimitExceeded(
-        tencentcloud_transport::ServiceError,
-    ),
-    /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The caller IP exceeded its rate limit.
-    RequestLimitExceededIpLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The account exceeded its rate limit.
-    RequestLimitExceededUinLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `RequestSizeLimitExceeded` (common to every action): The request is larger than allowed.
-    RequestSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ResourceInUse` (common to every action): The resource is in use.
-    ResourceInUse(tencentcloud_transport::ServiceError),
-    /// `ResourceInsufficient` (common to every action): Not enough resources.
-    ResourceInsufficient(tencentcloud_transport::ServiceError),
-    /// `ResourceNotFound` (common to every action): The resource does not exist.
-    ResourceNotFound(tencentcloud_transport::ServiceError),
-    /// `ResourceUnavailable` (common to every action): The resource is unavailable.
-    ResourceUnavailable(tencentcloud_transport::ServiceError),
-    /// `ResponseSizeLimitExceeded` (common to every action): The response would be larger than allowed.
-    ResponseSizeLimitExceeded(tencentcloud_transport::ServiceError),
-    /// `ServiceUnavailable` (common to every action): The service is temporarily unavailable.
-    ServiceUnavailable(tencentcloud_transport::ServiceError),
-    /// `UnauthorizedOperation` (common to every action): The operation is not authorized.
-    UnauthorizedOperation(tencentcloud_transport::ServiceError),
-    /// `UnknownParameter` (common to every action): The request has a parameter the action does not define.
-    UnknownParameter(tencentcloud_transport::ServiceError),
-    /// `UnsupportedOperation` (common to every action): The operation is not supported.
-    UnsupportedOperation(tencentcloud_transport::ServiceError),
-    /// `UnsupportedProtocol` (common to every action): Only GET and POST over HTTP(S) are supported.
-    UnsupportedProtocol(tencentcloud_transport::ServiceError),
-    /// `UnsupportedRegion` (common to every action): The action is not available in this region.
-    UnsupportedRegion(tencentcloud_transport::ServiceError),
+    /// A code every action may answer.
+    Common(CommonError),
     /// A code not documented for this action, kept as received.
     Unhandled(tencentcloud_transport::ServiceError),
 }
-impl ModifyBackupDownloadRestrictionError {
-    /// Classifies a raw service error by its code.
-    pub fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        match raw.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(raw),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(raw)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(raw),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(raw),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(raw),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(raw),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(raw),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(raw),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(raw)
-            }
-            "DryRunOperation" => Self::DryRunOperation(raw),
-            "FailedOperation" => Self::FailedOperation(raw),
-            "InternalError" => Self::InternalError(raw),
-            "InvalidAction" => Self::InvalidAction(raw),
-            "InvalidParameter" => Self::InvalidParameter(raw),
-            "InvalidParameterValue" => Self::InvalidParameterValue(raw),
-            "InvalidRequest" => Self::InvalidRequest(raw),
-            "IpInBlacklist" => Self::IpInBlacklist(raw),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(raw),
-            "LimitExceeded" => Self::LimitExceeded(raw),
-            "MissingParameter" => Self::MissingParameter(raw),
-            "NoSuchProduct" => Self::NoSuchProduct(raw),
-            "NoSuchVersion" => Self::NoSuchVersion(raw),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(raw),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(raw)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(raw)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(raw),
-            "ResourceInUse" => Self::ResourceInUse(raw),
-            "ResourceInsufficient" => Self::ResourceInsufficient(raw),
-            "ResourceNotFound" => Self::ResourceNotFound(raw),
-            "ResourceUnavailable" => Self::ResourceUnavailable(raw),
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(raw),
-            "ServiceUnavailable" => Self::ServiceUnavailable(raw),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(raw),
-            "UnknownParameter" => Self::UnknownParameter(raw),
-            "UnsupportedOperation" => Self::UnsupportedOperation(raw),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(raw),
-            "UnsupportedRegion" => Self::UnsupportedRegion(raw),
-            _ => Self::Unhandled(raw),
-        }
-    }
-    /// The raw error as received: code, message and request id.
-    pub fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        match self {
-            Self::ActionOffline(raw)
-            | Self::AuthFailureInvalidAuthorization(raw)
-            | Self::AuthFailureInvalidSecretId(raw)
-            | Self::AuthFailureMfaFailure(raw)
-            | Self::AuthFailureSecretIdNotFound(raw)
-            | Self::AuthFailureSignatureExpire(raw)
-            | Self::AuthFailureSignatureFailure(raw)
-            | Self::AuthFailureTokenFailure(raw)
-            | Self::AuthFailureUnauthorizedOperation(raw)
-            | Self::DryRunOperation(raw)
-            | Self::FailedOperation(raw)
-            | Self::InternalError(raw)
-            | Self::InvalidAction(raw)
-            | Self::InvalidParameter(raw)
-            | Self::InvalidParameterValue(raw)
-            | Self::InvalidRequest(raw)
-            | Self::IpInBlacklist(raw)
-            | Self::IpNotInWhitelist(raw)
-            | Self::LimitExceeded(raw)
-            | Self::MissingParameter(raw)
-            | Self::NoSuchProduct(raw)
-            | Self::NoSuchVersion(raw)
-            | Self::RequestLimitExceeded(raw)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(raw)
-            | Self::RequestLimitExceededIpLimitExceeded(raw)
-            | Self::RequestLimitExceededUinLimitExceeded(raw)
-            | Self::RequestSizeLimitExceeded(raw)
-            | Self::ResourceInUse(raw)
-            | Self::ResourceInsufficient(raw)
-            | Self::ResourceNotFound(raw)
-            | Self::ResourceUnavailable(raw)
-            | Self::ResponseSizeLimitExceeded(raw)
-            | Self::ServiceUnavailable(raw)
-            | Self::UnauthorizedOperation(raw)
-            | Self::UnknownParameter(raw)
-            | Self::UnsupportedOperation(raw)
-            | Self::UnsupportedProtocol(raw)
-            | Self::UnsupportedRegion(raw)
-            | Self::Unhandled(raw) => raw,
-        }
-    }
-    /// The error code, e.g. `ResourceNotFound.InstanceNotExists`.
-    pub fn code(&self) -> &str {
-        &self.service_error().code
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        &self.service_error().message
-    }
-    /// The request id to quote to support; empty if the service sent none.
-    pub fn request_id(&self) -> &str {
-        &self.service_error().request_id
-    }
-}
-impl fmt::Display for ModifyBackupDownloadRestrictionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.service_error(), f)
-    }
-}
-impl std::error::Error for ModifyBackupDownloadRestrictionError {}
 impl tencentcloud_transport::ActionError for ModifyBackupDownloadRestrictionError {
     fn from_service_error(raw: tencentcloud_transport::ServiceError) -> Self {
-        Self::from_service_error(raw)
+        match CommonError::classify(raw) {
+            Ok(common) => Self::Common(common),
+            Err(raw) => Self::Unhandled(raw),
+        }
     }
     fn service_error(&self) -> &tencentcloud_transport::ServiceError {
-        self.service_error()
+        match self {
+            Self::Unhandled(raw) => raw,
+            Self::Common(common) => common.service_error(),
+        }
+    }
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Common(common) => common.is_retryable(),
+            Self::Unhandled(raw) => tencentcloud_transport::is_retryable_code(&raw.code),
+        }
     }
 }
+display_as_service_error!(
+    ModifyBackupDownloadRestrictionError,
+    tencentcloud_transport::ActionError::service_error
+);
 /// The wire names of every action in this binding, sorted.
 pub const ACTION_NAMES: &[&str] = &[
     "DescribeBackupDownloadRestriction",
@@ -2986,7 +2138,10 @@ pub const ACTION_NAMES: &[&str] = &[
     "ModifyBackupDownloadRestriction",
 ];
 /// Something to do with the request type of an action chosen at run time, such as
-/// decoding a JSON body into it and sending it. See [`visit_action`].
+/// decoding a JSON body into it and sending it. See [`visit_action`]. With the
+/// features `serde-serialize` and `serde-deserialize`, which give requests
+/// `Deserialize` and responses `Serialize`.
+#[cfg(all(feature = "serde-serialize", feature = "serde-deserialize"))]
 pub trait ActionVisitor {
     /// What the visit produces.
     type Output;
@@ -2994,10 +2149,11 @@ pub trait ActionVisitor {
     fn visit<A>(self) -> Self::Output
     where
         A: tencentcloud_transport::Action + serde::de::DeserializeOwned + 'static,
-        A::Response: Serialize;
+        A::Response: serde::Serialize;
 }
 /// Calls `visitor.visit::<XxxRequest>()` for the action with wire name `name`, or
 /// returns `None` if this binding has no such action.
+#[cfg(all(feature = "serde-serialize", feature = "serde-deserialize"))]
 pub fn visit_action<V: ActionVisitor>(name: &str, visitor: V) -> Option<V::Output> {
     match name {
         "DescribeBackupDownloadRestriction" => {

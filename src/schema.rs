@@ -4,7 +4,9 @@
 
 use std::sync::OnceLock;
 
-pub use tencentcloud_schema::{Schema, SchemaError, SourceFile};
+/// The model, reader, names and request checks of the schema crate, for working with the
+/// loaded schema.
+pub use tencentcloud_schema::*;
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));

@@ -117,7 +117,8 @@ fn whole_redis_api_generates_compiles_and_round_trips_every_example() {
         format!(
             "[package]\nname = \"whole-redis-api\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]\ntencentcloud-transport = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
-             serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\n[workspace]\n",
+             serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\n\
+             [features]\ndefault = [\"serde-serialize\", \"serde-deserialize\"]\nserde-serialize = []\nserde-deserialize = []\n\n[workspace]\n",
             transport.display().to_string()
         ),
     )

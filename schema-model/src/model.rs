@@ -29,6 +29,25 @@ pub struct Schema {
     pub actions: Vec<Action>,
 }
 
+impl Schema {
+    /// Whether `error` is retryable: its own `retryable` flag when it has one, else whether
+    /// its class is one of the common errors' `retryable_classes`.
+    pub fn is_retryable(&self, error: &ErrorCode) -> bool {
+        error.retryable.unwrap_or_else(|| {
+            let class = error.code.split('.').next().unwrap_or_default();
+            self.common_errors
+                .retryable_classes
+                .iter()
+                .any(|c| c == class)
+        })
+    }
+
+    /// Whether `code` is one of the codes common to every action.
+    pub fn is_common_code(&self, code: &str) -> bool {
+        self.common_errors.errors.iter().any(|e| e.code == code)
+    }
+}
+
 /// Where a piece of the schema was transcribed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
@@ -79,6 +98,10 @@ pub struct CommonErrors {
     pub provenance: Provenance,
     /// The codes, in file order.
     pub errors: Vec<ErrorCode>,
+    /// Error classes (the part of a code before its first dot, e.g. `InternalError`) whose
+    /// codes are retryable unless the code says otherwise: the rule for the codes an action
+    /// documents without a `retryable` flag of their own.
+    pub retryable_classes: Vec<String>,
 }
 
 /// One error code with its description.
@@ -88,8 +111,10 @@ pub struct ErrorCode {
     pub code: String,
     /// What the code means.
     pub description: String,
-    /// Whether a client may retry it with backoff (throttling, transient faults).
-    pub retryable: bool,
+    /// Whether a client may retry it with backoff (throttling, transient faults), when the
+    /// schema says so for this code; see [`Schema::is_retryable`] for the rule that decides
+    /// otherwise.
+    pub retryable: Option<bool>,
     /// JSON pointer of this entry, for later error messages.
     pub pointer: String,
 }

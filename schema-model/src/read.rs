@@ -176,6 +176,30 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A boolean that may be absent (`None`), unlike [`Obj::opt_bool`] where absent is false.
+    fn opt_flag(&self, key: &str) -> Result<Option<bool>, SchemaError> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(_) => self.opt_bool(key).map(Some),
+        }
+    }
+
+    /// An array of strings that may be absent (empty).
+    fn opt_strings(&self, key: &str) -> Result<Vec<String>, SchemaError> {
+        let mut out = Vec::new();
+        for (i, item) in self.opt_array(key)?.iter().enumerate() {
+            let text = item.as_str().ok_or_else(|| {
+                SchemaError::new(
+                    self.file,
+                    format!("{}/{i}", self.child_pointer(key)),
+                    format!("expected a string, found {}", kind(item)),
+                )
+            })?;
+            out.push(text.to_owned());
+        }
+        Ok(out)
+    }
+
     fn opt_u64(&self, key: &str) -> Result<Option<u64>, SchemaError> {
         match self.map.get(key) {
             None => Ok(None),
@@ -252,7 +276,12 @@ fn read_service(file: &str, value: &Value) -> Result<Service, SchemaError> {
 }
 
 fn read_common_errors(file: &str, value: &Value) -> Result<CommonErrors, SchemaError> {
-    let obj = Obj::new(file, "", value, &["description", "provenance", "errors"])?;
+    let obj = Obj::new(
+        file,
+        "",
+        value,
+        &["description", "provenance", "retryable_classes", "errors"],
+    )?;
     let provenance = read_provenance(&obj, "provenance")?
         .ok_or_else(|| SchemaError::new(file, "", "missing required key \"provenance\""))?;
     Ok(CommonErrors {
@@ -260,6 +289,7 @@ fn read_common_errors(file: &str, value: &Value) -> Result<CommonErrors, SchemaE
         description: obj.string("description")?,
         provenance,
         errors: read_errors(&obj, "errors")?,
+        retryable_classes: obj.opt_strings("retryable_classes")?,
     })
 }
 
@@ -276,7 +306,7 @@ fn read_errors(obj: &Obj<'_>, key: &str) -> Result<Vec<ErrorCode>, SchemaError> 
         out.push(ErrorCode {
             code: e.string("code")?,
             description: e.string("description")?,
-            retryable: e.opt_bool("retryable")?,
+            retryable: e.opt_flag("retryable")?,
             pointer,
         });
     }

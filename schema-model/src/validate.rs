@@ -29,7 +29,11 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Serialize",
     "Deserialize",
     "Self",
+    "CommonError",
 ];
+
+/// Variants every generated action error has besides its own codes.
+const RESERVED_ERROR_VARIANTS: &[&str] = &["Common", "Unhandled"];
 
 /// Checks the rules that span members, files and generated names; the first broken rule is
 /// the error.
@@ -37,6 +41,18 @@ pub fn validate(schema: &Schema) -> Result<(), SchemaError> {
     validate_service(schema)?;
     let common = &schema.common_errors;
     check_error_codes(&common.file, &common.errors, &mut BTreeMap::new())?;
+    for (i, class) in common.retryable_classes.iter().enumerate() {
+        if !names::is_pascal_identifier(class) {
+            return Err(SchemaError::new(
+                &common.file,
+                format!("/retryable_classes/{i}"),
+                format!(
+                    "\"{class}\" is not an error class; expected the part of a code before its \
+                     first dot, e.g. InternalError"
+                ),
+            ));
+        }
+    }
 
     let type_names: BTreeSet<&str> = schema.types.iter().map(|t| t.name.as_str()).collect();
     for data_type in &schema.types {
@@ -143,22 +159,26 @@ fn validate_action(
     check_members(&action.file, "/input", &action.input, type_names)?;
     check_members(&action.file, "/output", &action.output, type_names)?;
 
-    // Action codes and common codes become variants of one enum: they must not collide.
-    let mut variants = BTreeMap::new();
-    check_error_codes(&action.file, &action.errors, &mut variants)?;
-    let action_codes: BTreeSet<&str> = action.errors.iter().map(|e| e.code.as_str()).collect();
-    for common in &schema.common_errors.errors {
-        if action_codes.contains(common.code.as_str()) {
-            continue;
-        }
-        let variant = names::error_variant(&common.code);
-        if let Some((code, _)) = variants.get(&variant) {
+    // An action's own codes become variants beside `Common` and `Unhandled`; a documented code
+    // that is also a common code is matched as `Common`, so only the others are checked.
+    let own: Vec<ErrorCode> = action
+        .errors
+        .iter()
+        .filter(|e| !schema.is_common_code(&e.code))
+        .cloned()
+        .collect();
+    check_error_codes(&action.file, &own, &mut BTreeMap::new())?;
+    for error in &own {
+        let variant = names::error_variant(&error.code);
+        if RESERVED_ERROR_VARIANTS.contains(&variant.as_str()) {
             return Err(SchemaError::new(
-                &schema.common_errors.file,
-                &common.pointer,
+                &action.file,
+                format!("{}/code", error.pointer),
                 format!(
-                    "common code {} and {}'s code {code} both become the variant {variant}",
-                    common.code, action.name
+                    "the code {} becomes the variant {variant}, which every action error has \
+                     for another purpose ({})",
+                    error.code,
+                    RESERVED_ERROR_VARIANTS.join(", ")
                 ),
             ));
         }

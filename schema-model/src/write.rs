@@ -65,8 +65,8 @@ fn errors_json(errors: &[ErrorCode]) -> Value {
                 let mut obj = Map::new();
                 obj.insert("code".into(), json!(e.code));
                 obj.insert("description".into(), json!(e.description));
-                if e.retryable {
-                    obj.insert("retryable".into(), json!(true));
+                if let Some(retryable) = e.retryable {
+                    obj.insert("retryable".into(), json!(retryable));
                 }
                 Value::Object(obj)
             })

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[test]
 fn member_that_is_not_an_object() {
@@ -166,25 +166,61 @@ fn enum_named_like_a_generated_action_item() {
 }
 
 #[test]
-fn common_code_colliding_with_an_action_code_variant() {
-    // The action code InternalError.InternalError becomes the variant
-    // InternalErrorInternalError; a common code spelled without the dot collides with it.
+fn action_code_taking_a_variant_every_action_error_has() {
+    for (code, variant) in [("Common", "Common"), ("Unhandled", "Unhandled")] {
+        let files = with_json(ACTION, |v| v["errors"][0]["code"] = json!(code));
+        expect_error(
+            files,
+            ACTION,
+            "/errors/0/code",
+            &[
+                &format!("becomes the variant {variant}"),
+                "Common, Unhandled",
+            ],
+        );
+    }
+}
+
+#[test]
+fn an_action_may_document_a_common_code() {
+    // It is matched as `Common`, so it cannot collide with the action's own variants.
+    let files = with_json(ACTION, |v| v["errors"][0]["code"] = json!("InternalError"));
+    assert!(tencentcloud_schema::load(&files).is_ok());
+}
+
+#[test]
+fn retryable_classes_must_be_error_classes() {
     let files = with_json(COMMON, |v| {
-        let mut e = v["errors"][0].clone();
-        e["code"] = json!("InternalErrorInternalError");
-        v["errors"].as_array_mut().unwrap().push(e);
+        v["retryable_classes"][1] = json!("Internal.Error")
     });
-    let n =
-        serde_json::from_str::<Value>(&committed().iter().find(|f| f.path == COMMON).unwrap().text)
-            .unwrap()["errors"]
-            .as_array()
-            .unwrap()
-            .len();
     expect_error(
         files,
         COMMON,
-        &format!("/errors/{n}"),
-        &["both become the variant"],
+        "/retryable_classes/1",
+        &[
+            "\"Internal.Error\" is not an error class",
+            "e.g. InternalError",
+        ],
+    );
+    let files = with_json(COMMON, |v| v["retryable_classes"] = json!([7]));
+    expect_error(
+        files,
+        COMMON,
+        "/retryable_classes/0",
+        &["expected a string"],
+    );
+    let files = with_json(COMMON, |v| v["retryable_classes"] = json!("InternalError"));
+    expect_error(files, COMMON, "/retryable_classes", &["expected an array"]);
+}
+
+#[test]
+fn retryable_on_an_action_code_must_be_a_boolean() {
+    let files = with_json(ACTION, |v| v["errors"][0]["retryable"] = json!("yes"));
+    expect_error(
+        files,
+        ACTION,
+        "/errors/0/retryable",
+        &["expected true or false"],
     );
 }
 

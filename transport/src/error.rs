@@ -44,7 +44,8 @@ impl std::error::Error for ServiceError {}
 /// A per-action error type: one variant per documented code, built from a [`ServiceError`].
 ///
 /// Generated error enums implement it; every variant keeps the raw [`ServiceError`], so the
-/// code, message and request id are never lost, whichever variant matched.
+/// code, message and request id are never lost, whichever variant matched. The client asks it
+/// whether a code is worth retrying ([`ActionError::is_retryable`]).
 pub trait ActionError: std::error::Error + Send + Sync + 'static {
     /// Classifies a raw service error into the action's variant for its code.
     fn from_service_error(raw: ServiceError) -> Self;
@@ -65,6 +66,14 @@ pub trait ActionError: std::error::Error + Send + Sync + 'static {
     /// The request id, for support tickets; empty if the service sent none.
     fn request_id(&self) -> &str {
         &self.service_error().request_id
+    }
+
+    /// Whether the code is transient, so that the client's retry policy tries the call again.
+    ///
+    /// Generated error types answer from their schema (its `retryable` flags and rule); this
+    /// default, for codes no schema describes, is [`is_retryable_code`](crate::is_retryable_code).
+    fn is_retryable(&self) -> bool {
+        crate::retry::is_retryable_code(self.code())
     }
 }
 
@@ -130,7 +139,7 @@ impl<E: ActionError> Error<E> {
     /// Whether the client's retry policy treats this error as transient.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Service(e) => crate::retry::is_retryable_code(e.code()),
+            Error::Service(e) => e.is_retryable(),
             Error::Timeout(_) | Error::Network(_) => true,
             Error::Decode(d) => d.status >= 500,
             Error::Construction(_) | Error::Credentials(_) => false,

@@ -5,9 +5,10 @@ use std::time::Duration;
 /// How a client retries transient failures.
 ///
 /// Retried: network errors, timeouts of one attempt, HTTP 5xx answers without an envelope,
-/// and service codes starting with `RequestLimitExceeded`, `InternalError` or
-/// `ServiceUnavailable` (see [`is_retryable_code`]). Never retried: authentication, parameter,
-/// missing-resource and other client errors. Each attempt is signed again with a fresh
+/// and service errors whose action error type says they are retryable
+/// ([`ActionError::is_retryable`](crate::ActionError::is_retryable): generated types answer
+/// from their schema, other codes by [`is_retryable_code`]). Never retried: authentication,
+/// parameter, missing-resource and other client errors. Each attempt is signed again with a fresh
 /// timestamp. The wait before attempt `n + 1` is uniformly random in
 /// `[0, min(max_backoff, initial_backoff * 2^(n-1))]` ("full jitter").
 ///
@@ -93,8 +94,10 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a service error code names a transient condition worth retrying:
-/// `RequestLimitExceeded*`, `InternalError*` and `ServiceUnavailable*`.
+/// Whether a service error code no schema describes names a transient condition worth
+/// retrying: `RequestLimitExceeded*`, `InternalError*` and `ServiceUnavailable*`. The default
+/// of [`ActionError::is_retryable`](crate::ActionError::is_retryable); a generated error type
+/// uses it only for its `Unhandled` codes.
 pub fn is_retryable_code(code: &str) -> bool {
     const RETRYABLE: [&str; 3] = [
         "RequestLimitExceeded",

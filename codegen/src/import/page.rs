@@ -173,7 +173,7 @@ pub fn import_page(
             .map(|(i, (_, cells))| ErrorCode {
                 code: cells[0].clone(),
                 description: cells[1].clone(),
-                retryable: false,
+                retryable: None,
                 pointer: format!("/errors/{i}"),
             })
             .collect(),

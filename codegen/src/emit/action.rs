@@ -1,0 +1,128 @@
+//! One action: its request (with the `Action` impl the transport sends it through), its
+//! response and its error.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::errors::emit_action_error;
+use super::structs::{emit_struct, Mode, Scope, StructSpec};
+use super::usage::Directions;
+use super::Options;
+use crate::docs;
+use crate::schema::names;
+use crate::schema::{Action, BaseType, Schema};
+
+pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -> TokenStream {
+    let request = format_ident!("{}", names::action_item(&action.name, "Request"));
+    let response = format_ident!("{}", names::action_item(&action.name, "Response"));
+    let error = format_ident!("{}", names::action_item(&action.name, "Error"));
+    let name = &action.name;
+    let version = &schema.service.version;
+    let rate = match action.rate_limit_per_second {
+        Some(n) => {
+            let n = Literal::u32_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+
+    let mut request_doc = vec![
+        format!("Request of the `{name}` action. {}", docs::escape(&action.description)),
+        format!(
+            "Sent as `POST /` with `X-TC-Action: {name}` and `X-TC-Version: {version}`; the body is this value as JSON."
+        ),
+    ];
+    if let Some(n) = action.rate_limit_per_second {
+        request_doc.push(format!("Documented limit: {n} requests per second."));
+    }
+    if let Some(p) = &action.provenance {
+        request_doc.push(format!("Source: {}.", docs::escape(&p.source)));
+    }
+    if let Some(example) = options
+        .crate_name
+        .as_deref()
+        .and_then(|krate| usage_example(action, krate))
+    {
+        request_doc.push("# Example".to_owned());
+        request_doc.push(example);
+    }
+    let request_struct = emit_struct(&StructSpec {
+        name: &request,
+        paragraphs: &request_doc,
+        members: &action.input,
+        mode: Mode::Strict,
+        scope: Scope::Root,
+        directions: Directions::SENT,
+    });
+    let response_doc = vec![format!(
+        "The `Response` object of a successful `{name}` call. Unknown members are ignored; members the docs say may be null decode from `null`."
+    )];
+    let response_struct = emit_struct(&StructSpec {
+        name: &response,
+        paragraphs: &response_doc,
+        members: &action.output,
+        mode: Mode::Tolerant,
+        scope: Scope::Root,
+        directions: Directions::RECEIVED,
+    });
+    let error_enum = emit_action_error(schema, action, &error, &request);
+
+    quote! {
+        #request_struct
+
+        impl tencentcloud_transport::Action for #request {
+            type Response = #response;
+            type Error = #error;
+            const NAME: &'static str = #name;
+            const SERVICE: &'static tencentcloud_transport::ServiceInfo = &SERVICE;
+            const RATE_LIMIT_PER_SECOND: Option<u32> = #rate;
+        }
+
+        #response_struct
+
+        #error_enum
+    }
+}
+
+/// A `no_run` doc example calling the action, with required arguments taken from the
+/// documented example request where it has them. `None` when a required member is of a kind
+/// that has no short literal (a list or a structure).
+fn usage_example(action: &Action, krate: &str) -> Option<String> {
+    let example = action.examples.first().map(|e| &e.request);
+    let mut args = Vec::new();
+    for member in action.input.iter().filter(|m| m.required) {
+        if member.ty.array {
+            return None;
+        }
+        let documented = example.and_then(|body| body.get(&member.name));
+        let arg = match (&member.ty.base, documented) {
+            (BaseType::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
+            (BaseType::String, _) => format!("{:?}", format!("<{}>", member.name)),
+            (BaseType::Integer(_), Some(serde_json::Value::Number(n)))
+                if n.is_i64() || n.is_u64() =>
+            {
+                n.to_string()
+            }
+            (BaseType::Integer(_), _) => "0".to_owned(),
+            (BaseType::Boolean, Some(serde_json::Value::Bool(b))) => b.to_string(),
+            (BaseType::Boolean, _) => "false".to_owned(),
+            (BaseType::Float, _) | (BaseType::Named(_), _) => return None,
+        };
+        args.push(arg);
+    }
+    let request = names::action_item(&action.name, "Request");
+    Some(format!(
+        "```no_run\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {krate}::{{Client, {request}}};\n\
+         \n\
+         // Credentials from the environment, a credentials file or the CVM role.\n\
+         let client = Client::builder().region(\"ap-guangzhou\").build()?;\n\
+         let response = client.send({request}::new({})).await?;\n\
+         println!(\"{{response:?}}\");\n\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        args.join(", ")
+    ))
+}
