@@ -5,17 +5,18 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use tencentcloud_redis::download::DownloadOptions;
 use tencentcloud_redis::export::{
     export_backup, find_backup, start_backup, wait_for_task, ExportEvent, ExportOptions,
     ExportSummary, TaskProgress, WaitOptions,
 };
 use tencentcloud_redis::types::RedisBackupSet;
 use tencentcloud_redis::{DescribeInstanceBackupsRequest, ManualBackupInstanceRequest};
-use tencentcloud_transport::{CallOptions, Client};
+use tencentcloud_transport::CallOptions;
 
-use crate::download_cmd::{self, bytes, Progress};
+use crate::args::{CreateArgs, ExportArgs, ListArgs, TaskWait};
+use crate::download_cmd::{self, bytes};
 use crate::exit::{self, CliError, Exit};
+use crate::globals::Globals;
 use crate::output::{self, Format};
 
 /// The longest accepted `--timeout` / `--poll-interval` (7 days).
@@ -97,16 +98,6 @@ pub fn parse_begin_time(raw: &str) -> Result<String, String> {
 /// `--end-time`: a day alone means its end.
 pub fn parse_end_time(raw: &str) -> Result<String, String> {
     parse_time(raw, true)
-}
-
-/// Options of `backup list`.
-pub struct ListArgs {
-    pub instance_id: String,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-    pub status: Vec<i64>,
-    pub begin_time: Option<String>,
-    pub end_time: Option<String>,
 }
 
 fn status_name(status: Option<i64>) -> String {
@@ -191,13 +182,9 @@ fn backups_table(
 }
 
 /// `tcredis backup list`.
-pub async fn list(
-    client: &Client,
-    args: ListArgs,
-    call_options: CallOptions,
-    format: Format,
-    profile_hint: &str,
-) -> Result<(), CliError> {
+pub async fn list(globals: &Globals, args: ListArgs) -> Result<(), CliError> {
+    let client = globals.client()?;
+    let profile_hint = &globals.profile_hint();
     let mut request = DescribeInstanceBackupsRequest::new()
         .instance_id(args.instance_id.clone())
         .status(args.status);
@@ -214,10 +201,10 @@ pub async fn list(
         request = request.end_time(end);
     }
     let response = client
-        .send_with(request, call_options)
+        .send_with(request, globals.call_options())
         .await
         .map_err(|e| exit::from_call("DescribeInstanceBackups", &e, profile_hint))?;
-    match format {
+    match globals.format(Format::Table) {
         Format::Json => print!("{}", output::json(&to_json(&response)?)),
         Format::Table => print!(
             "{}",
@@ -269,30 +256,18 @@ pub fn status_printer() -> impl Fn(&TaskProgress<'_>) + Send + Sync + 'static {
     }
 }
 
-/// Options of `backup create`.
-pub struct CreateArgs {
-    pub instance_id: String,
-    pub remark: Option<String>,
-    pub storage_days: Option<i64>,
-    pub wait: bool,
-    pub timeout: Duration,
-    pub poll_interval: Duration,
-}
-
 /// `tcredis backup create [--wait]`.
-pub async fn create(
-    client: &Client,
-    args: CreateArgs,
-    call_options: CallOptions,
-    no_retry: bool,
-    format: Format,
-    profile_hint: &str,
-) -> Result<(), CliError> {
-    let mut request = ManualBackupInstanceRequest::new(args.instance_id.clone());
-    if let Some(remark) = &args.remark {
+pub async fn create(globals: &Globals, args: CreateArgs) -> Result<(), CliError> {
+    let client = &globals.client()?;
+    let profile_hint = &globals.profile_hint();
+    let call_options = globals.call_options();
+    let format = globals.format(Format::Table);
+    let instance_id = &args.backup.instance_id;
+    let mut request = ManualBackupInstanceRequest::new(instance_id.clone());
+    if let Some(remark) = &args.backup.remark {
         request = request.remark(remark.clone());
     }
-    if let Some(days) = args.storage_days {
+    if let Some(days) = args.backup.storage_days {
         request = request.storage_days(days);
     }
     if !args.wait {
@@ -319,10 +294,10 @@ pub async fn create(
         "ManualBackupInstance: task {} started for instance {} (RequestId {})",
         started.task_id, started.instance_id, started.request_id
     );
-    let wait = wait_options(&args.timeout, args.poll_interval, &call_options, no_retry);
+    let wait = wait_options(&args.task_wait, &call_options, globals.single_attempt());
     let outcome = wait_for_task(client, started.task_id, wait)
         .await
-        .map_err(|e| exit::from_task(&args.instance_id, &e, profile_hint))?;
+        .map_err(|e| exit::from_task(instance_id, &e, profile_hint))?;
     let backup = match find_backup(client, &started, CREATE_FIND_TIMEOUT, &call_options).await {
         Ok(backup) => Some(backup),
         Err(e) => {
@@ -363,33 +338,16 @@ fn round_ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
 }
 
-fn wait_options(
-    timeout: &Duration,
-    poll_interval: Duration,
-    call_options: &CallOptions,
-    no_retry: bool,
-) -> WaitOptions {
+fn wait_options(task_wait: &TaskWait, call_options: &CallOptions, no_retry: bool) -> WaitOptions {
     let mut wait = WaitOptions::new()
-        .timeout(*timeout)
-        .poll_interval(poll_interval)
+        .timeout(task_wait.timeout)
+        .poll_interval(task_wait.poll_interval)
         .call_options(call_options.clone())
         .on_status(status_printer());
     if no_retry {
         wait = wait.max_consecutive_errors(0);
     }
     wait
-}
-
-/// Options of `export`.
-pub struct ExportArgs {
-    pub instance_id: String,
-    pub out: std::path::PathBuf,
-    pub remark: Option<String>,
-    pub storage_days: Option<i64>,
-    pub parallel: usize,
-    pub inner: bool,
-    pub timeout: Duration,
-    pub poll_interval: Duration,
 }
 
 fn export_event(event: &ExportEvent<'_>) {
@@ -426,46 +384,40 @@ fn export_json(summary: &ExportSummary) -> Result<Value, CliError> {
 }
 
 /// `tcredis export`.
-#[allow(clippy::too_many_arguments)]
-pub async fn export(
-    client: &Client,
-    args: ExportArgs,
-    call_options: CallOptions,
-    download: DownloadOptions,
-    no_retry: bool,
-    progress: &Progress,
-    format: Format,
-    profile_hint: &str,
-) -> Result<(), CliError> {
+pub async fn export(globals: &Globals, args: ExportArgs) -> Result<(), CliError> {
+    let client = &globals.client()?;
+    let profile_hint = &globals.profile_hint();
+    let call_options = globals.call_options();
+    let progress = globals.progress();
     // Every export makes a new backup, so a file of the same name in --out belongs to another
     // backup: always download (and replace), never skip.
     let download = progress.attach(
-        download
-            .parallel(args.parallel)
+        globals
+            .download_options()
+            .parallel(usize::from(args.parallel.files))
             .inner(args.inner)
             .force(true),
     );
     let mut options = ExportOptions::new()
         .wait(wait_options(
-            &args.timeout,
-            args.poll_interval,
+            &args.wait,
             &call_options,
-            no_retry,
+            globals.single_attempt(),
         ))
         .download(download)
         .call_options(call_options)
         .on_event(export_event);
-    if let Some(remark) = args.remark {
+    if let Some(remark) = args.backup.remark {
         options = options.remark(remark);
     }
-    if let Some(days) = args.storage_days {
+    if let Some(days) = args.backup.storage_days {
         options = options.storage_days(days);
     }
-    let summary = export_backup(client, &args.instance_id, &args.out, options)
+    let summary = export_backup(client, &args.backup.instance_id, &args.out, options)
         .await
         .map_err(|e| exit::from_export(&e, profile_hint))?;
     progress.clear();
-    match format {
+    match globals.format(Format::Table) {
         Format::Json => print!("{}", output::json(&export_json(&summary)?)),
         Format::Table => {
             print!(

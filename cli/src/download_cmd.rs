@@ -12,7 +12,9 @@ use tencentcloud_redis::download::{
 };
 use tencentcloud_transport::Client;
 
+use crate::args::DownloadArgs;
 use crate::exit::{self, CliError};
+use crate::globals::Globals;
 use crate::output::{self, Format};
 
 /// Human-readable byte count.
@@ -327,28 +329,59 @@ pub fn summary_text(summary: &DownloadSummary) -> String {
     out
 }
 
+/// How a command shows what happens: progress on stderr, the summary's format, and where
+/// credentials were looked for (for error messages).
+pub struct Reporting<'a> {
+    pub progress: &'a Progress,
+    pub format: Format,
+    pub profile_hint: &'a str,
+}
+
+/// One backup to download, and where to.
+pub struct Job<'a> {
+    pub instance_id: &'a str,
+    pub backup_id: &'a str,
+    pub out: &'a Path,
+}
+
+/// `tcredis download`.
+pub async fn download(globals: &Globals, args: DownloadArgs) -> Result<(), CliError> {
+    let client = globals.client()?;
+    let options = globals
+        .download_options()
+        .inner(args.inner)
+        .parallel(usize::from(args.parallel.files))
+        .force(args.force);
+    let job = Job {
+        instance_id: &args.instance_id,
+        backup_id: &args.backup_id,
+        out: &args.out,
+    };
+    let reporting = Reporting {
+        progress: &globals.progress(),
+        format: globals.format(Format::Table),
+        profile_hint: &globals.profile_hint(),
+    };
+    run(&client, &job, options, &reporting).await.map(|_| ())
+}
+
 /// Runs a download and prints the summary; the error's exit code says what failed first.
-#[allow(clippy::too_many_arguments)]
 pub async fn run(
     client: &Client,
-    instance_id: &str,
-    backup_id: &str,
-    out: &Path,
+    job: &Job<'_>,
     options: DownloadOptions,
-    progress: &Progress,
-    format: Format,
-    profile_hint: &str,
+    reporting: &Reporting<'_>,
 ) -> Result<DownloadSummary, CliError> {
-    let options = progress.attach(options);
-    let summary = download_backup(client, instance_id, backup_id, out, options)
+    let options = reporting.progress.attach(options);
+    let summary = download_backup(client, job.instance_id, job.backup_id, job.out, options)
         .await
-        .map_err(|e| exit::from_download(&e, profile_hint))?;
-    progress.clear();
-    match format {
+        .map_err(|e| exit::from_download(&e, reporting.profile_hint))?;
+    reporting.progress.clear();
+    match reporting.format {
         Format::Json => print!("{}", output::json(&summary_json(&summary))),
         Format::Table => print!("{}", summary_text(&summary)),
     }
-    match failure(&summary, profile_hint) {
+    match failure(&summary, reporting.profile_hint) {
         Some(e) => Err(e),
         None => Ok(summary),
     }

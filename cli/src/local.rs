@@ -1,15 +1,16 @@
 //! `tcredis demo` and `tcredis emulator`: the embedded emulator.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use tencentcloud_redis::download::{redact_url, DownloadOptions};
+use tencentcloud_redis::download::redact_url;
 use tencentcloud_redis::{Client, Credentials, DescribeBackupUrlRequest, Endpoint};
+use tencentcloud_redis_emulator::cli::{serve_until_stopped, EmulatorArgs};
 use tencentcloud_redis_emulator::{DemoData, Emulator};
 
-use crate::download_cmd::{self, bytes, Progress};
+use crate::args::DemoArgs;
+use crate::download_cmd::{self, bytes, Job, Reporting};
 use crate::exit::{self, CliError, Exit};
+use crate::globals::Globals;
 use crate::output::Format;
 
 fn start_error(e: tencentcloud_redis_emulator::StartError) -> CliError {
@@ -24,14 +25,10 @@ fn start_error(e: tencentcloud_redis_emulator::StartError) -> CliError {
 }
 
 /// The main job, end to end on loopback.
-pub async fn demo(
-    out: Option<PathBuf>,
-    parallel: usize,
-    format: Format,
-    verbose: bool,
-) -> Result<(), CliError> {
+pub async fn demo(globals: &Globals, args: DemoArgs) -> Result<(), CliError> {
     let started = Instant::now();
-    let out = match out {
+    let format = globals.format(Format::Table);
+    let out = match args.out {
         Some(dir) => dir,
         None => tempfile::Builder::new()
             .prefix("tcredis-demo-")
@@ -99,19 +96,20 @@ pub async fn demo(
         "3. Downloading every file into {} ...",
         out.display()
     ));
-    let progress = Progress::auto(verbose);
-    let options = DownloadOptions::new().parallel(parallel);
-    let summary = download_cmd::run(
-        &client,
-        &demo.instance_id,
-        &demo.backup_id,
-        &out,
-        options,
-        &progress,
+    let options = globals
+        .download_options()
+        .parallel(usize::from(args.parallel.files));
+    let job = Job {
+        instance_id: &demo.instance_id,
+        backup_id: &demo.backup_id,
+        out: &out,
+    };
+    let reporting = Reporting {
+        progress: &globals.progress(),
         format,
-        hint,
-    )
-    .await?;
+        profile_hint: hint,
+    };
+    let summary = download_cmd::run(&client, &job, options, &reporting).await?;
     // Compare with the emulator's own copies, byte for byte.
     let originals = emulator.backup_file_paths(&demo.instance_id, &demo.backup_id);
     let mut identical = 0;
@@ -147,68 +145,9 @@ pub async fn demo(
     Ok(())
 }
 
-/// Arguments of `tcredis emulator`.
-pub struct EmulatorArgs {
-    pub listen: SocketAddr,
-    pub data: Option<PathBuf>,
-    pub backup: Vec<String>,
-    pub secret_id: Option<String>,
-    pub secret_key: Option<String>,
-    pub url_ttl: Option<u64>,
-    pub no_demo: bool,
-}
-
-/// Runs the emulator until Ctrl-C / SIGTERM.
-pub async fn emulator(args: EmulatorArgs) -> Result<(), CliError> {
-    let mut builder = Emulator::builder().listen(args.listen);
-    if let Some(dir) = args.data {
-        builder = builder.data_dir(dir);
-    }
-    if args.no_demo {
-        builder = builder.no_demo();
-    }
-    if let Some(id) = args.secret_id {
-        builder = builder.secret_id(id);
-    }
-    if let Some(key) = args.secret_key {
-        builder = builder.secret_key(key);
-    }
-    if let Some(ttl) = args.url_ttl {
-        builder = builder.url_ttl(Duration::from_secs(ttl));
-    }
-    for spec in &args.backup {
-        let mut parts = spec.splitn(3, ':');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some(i), Some(b), Some(paths))
-                if !i.is_empty() && !b.is_empty() && !paths.is_empty() =>
-            {
-                builder = builder.backup_from_files(i, b, paths.split(','));
-            }
-            _ => {
-                return Err(CliError::usage(format!(
-                    "--backup: {spec:?} is not INSTANCE:BACKUP:PATH[,PATH...]"
-                )))
-            }
-        }
-    }
-    let running = builder.start().await.map_err(start_error)?;
-    println!("{}", running.start_line());
-    wait_for_stop().await;
-    running.shutdown().await;
-    Ok(())
-}
-
-async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
+/// `tcredis emulator`: runs the emulator until Ctrl-C / SIGTERM.
+pub async fn emulator(args: &EmulatorArgs) -> Result<(), CliError> {
+    serve_until_stopped(args.builder())
+        .await
+        .map_err(start_error)
 }

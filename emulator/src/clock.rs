@@ -1,5 +1,16 @@
-//! The API's time format, `YYYY-MM-DD hh:mm:ss`, in UTC, converted to and from Unix seconds
-//! with the proleptic Gregorian calendar (no time-zone database, no dependency).
+//! Time: the emulator's clock, and the API's time format, `YYYY-MM-DD hh:mm:ss`, in UTC,
+//! converted to and from Unix seconds with the proleptic Gregorian calendar (no time-zone
+//! database, no dependency).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Seconds since the Unix epoch.
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
 
 /// Formats Unix seconds as `YYYY-MM-DD hh:mm:ss` (UTC).
 pub(crate) fn format_time(unix: u64) -> String {

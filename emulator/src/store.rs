@@ -2,12 +2,10 @@
 //! of manual backups, and the stored download restrictions.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
-
-use crate::rdb;
 
 /// One RDB file of a backup, served from disk.
 #[derive(Debug)]
@@ -160,7 +158,7 @@ impl Task {
             id,
             instance_id: instance_id.to_owned(),
             backup_id: backup_id.to_owned(),
-            start_time: crate::unix_now(),
+            start_time: crate::clock::unix_now(),
             created: Instant::now(),
             duration,
             outcome: OnceLock::new(),
@@ -193,7 +191,7 @@ impl Task {
 
     /// Records the outcome of the work (the first call wins).
     fn finish(&self, outcome: Result<(), String>) {
-        let _ = self.outcome.set((outcome, crate::unix_now()));
+        let _ = self.outcome.set((outcome, crate::clock::unix_now()));
     }
 }
 
@@ -333,7 +331,7 @@ impl Store {
                     backup_id.to_owned(),
                     Backup {
                         files,
-                        start_time: crate::unix_now(),
+                        start_time: crate::clock::unix_now(),
                         backup_type: "1",
                         remark: String::new(),
                         storage_days: 7,
@@ -542,53 +540,3 @@ impl Store {
 /// `FileType` of the backups the emulator writes (the demo's and manual ones): RDB files
 /// that say `redis-ver 5.0.14`.
 pub const SNAPSHOT_FILE_TYPE: &str = "RDB-Redis 5.0";
-
-/// The demo data set: one instance with one multi-file backup.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoData {
-    /// The instance id (default `crs-4y9t57vt`, the doc example's).
-    pub instance_id: String,
-    /// The backup id (default `678362566696298532848117`, the doc example's).
-    pub backup_id: String,
-    /// The size of each shard file; one file per entry. The default is the five sizes of the
-    /// doc example (about 1.2 MiB each).
-    pub file_sizes: Vec<u64>,
-}
-
-impl Default for DemoData {
-    fn default() -> Self {
-        Self {
-            instance_id: "crs-4y9t57vt".to_owned(),
-            backup_id: "678362566696298532848117".to_owned(),
-            file_sizes: vec![1_264_547, 1_278_586, 1_467_647, 1_264_987, 1_268_499],
-        }
-    }
-}
-
-impl DemoData {
-    /// The name of shard file `index` (1-based), shaped like the doc example's.
-    pub fn file_name(&self, index: usize) -> String {
-        format!("9527208-4633789-redis-server-5.0.14-1001463-ignore-{index}-ignore.rdb")
-    }
-
-    /// Writes the files into `dir/INSTANCE/BACKUP/` (creating it, overwriting earlier demo
-    /// files; the content is deterministic). Returns the backup's files.
-    pub fn materialize(&self, dir: &Path) -> std::io::Result<Vec<Arc<BackupFile>>> {
-        let folder = dir.join(&self.instance_id).join(&self.backup_id);
-        std::fs::create_dir_all(&folder)?;
-        let mut files = Vec::with_capacity(self.file_sizes.len());
-        for (i, &size) in self.file_sizes.iter().enumerate() {
-            let name = self.file_name(i + 1);
-            let path = folder.join(&name);
-            let shard = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            let info = rdb::write_demo_file(&path, shard, size)?;
-            files.push(Arc::new(BackupFile::with_crc(
-                name,
-                path,
-                info.size,
-                info.cos_crc64,
-            )));
-        }
-        Ok(files)
-    }
-}

@@ -7,7 +7,7 @@ use serde_json::Value;
 use tencentcloud_schema::request::{self, Violation, ViolationKind};
 use tencentcloud_schema::{Action, Schema};
 
-use crate::ApiError;
+use crate::error::ApiError;
 
 /// Validates `body` (the parsed request body) against `action`'s inputs.
 ///

@@ -1,0 +1,122 @@
+//! Authentication of an API call: the TC3-HMAC-SHA256 signature, verified over the exact bytes
+//! received with the transport crate's server-side helpers, the timestamp, the SecretId and
+//! the session token.
+
+use axum::http::{header, HeaderMap, Method};
+use tencentcloud_schema::request::shorten;
+use tencentcloud_transport::sign;
+
+use super::headers::header_str;
+use crate::clock::unix_now;
+use crate::error::ApiError;
+use crate::state::State;
+
+fn auth_error(code: &str, message: impl Into<String>) -> ApiError {
+    ApiError::new(code, message)
+}
+
+/// Verifies the TC3 signature; returns the SecretId.
+pub(super) fn authenticate(
+    state: &State,
+    method: &Method,
+    headers: &HeaderMap,
+    payload: &[u8],
+    timestamp: u64,
+) -> Result<String, ApiError> {
+    let Some(raw) = headers.get(header::AUTHORIZATION) else {
+        return Err(auth_error(
+            "AuthFailure.InvalidAuthorization",
+            "The Authorization header is missing.",
+        ));
+    };
+    let raw = raw.to_str().map_err(|_| {
+        auth_error(
+            "AuthFailure.InvalidAuthorization",
+            "The Authorization header is not ASCII.",
+        )
+    })?;
+    let auth = sign::parse_authorization(raw).map_err(|e| {
+        auth_error(
+            "AuthFailure.InvalidAuthorization",
+            format!("The Authorization header is malformed: {e}."),
+        )
+    })?;
+    let signed: Vec<String> = auth
+        .signed_headers
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    if !signed.iter().any(|h| h == "content-type") || !signed.iter().any(|h| h == "host") {
+        return Err(auth_error(
+            "AuthFailure.InvalidAuthorization",
+            "The Authorization SignedHeaders must include content-type and host.",
+        ));
+    }
+    let now = unix_now();
+    if now.abs_diff(timestamp) > state.config.max_clock_skew_secs {
+        return Err(auth_error(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "The request timestamp {timestamp} is more than {} seconds away from the server time {now}; check the client clock.",
+                state.config.max_clock_skew_secs
+            ),
+        ));
+    }
+    let Some(credential) = state
+        .credentials
+        .iter()
+        .find(|c| c.secret_id == auth.secret_id)
+    else {
+        return Err(auth_error(
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId is not found; check that it exists and is enabled.",
+        ));
+    };
+    let header_pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
+        .collect();
+    let received = sign::ReceivedRequest {
+        method: method.as_str(),
+        canonical_uri: "/",
+        canonical_query: "",
+        headers: &header_pairs,
+        payload,
+        timestamp,
+    };
+    let service = state.schema.service.service.as_str();
+    sign::verify_accepting_bare_host(&auth, &credential.secret_key, Some(service), &received)
+        .map_err(|e| match e {
+            sign::VerifyError::SignatureMismatch => auth_error(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated: the signature does not match. Check the SecretKey and the signing steps.",
+            ),
+            sign::VerifyError::MissingSignedHeader(name) => auth_error(
+                "AuthFailure.InvalidAuthorization",
+                format!("The signed header `{}` is not in the request.", shorten(&name)),
+            ),
+            other => auth_error(
+                "AuthFailure.SignatureFailure",
+                format!("The provided credentials could not be validated: {other}."),
+            ),
+        })?;
+    let token = header_str(headers, "x-tc-token").filter(|t| !t.is_empty());
+    match (&credential.token, token) {
+        (None, None) => {}
+        (Some(expected), Some(got))
+            if sign::constant_time_eq(expected.as_bytes(), got.as_bytes()) => {}
+        (None, Some(_)) => {
+            return Err(auth_error(
+                "AuthFailure.TokenFailure",
+                "A session token was sent, but this SecretId is a permanent key without one.",
+            ))
+        }
+        (Some(_), _) => {
+            return Err(auth_error(
+                "AuthFailure.TokenFailure",
+                "The session token (X-TC-Token) is missing or does not match this SecretId.",
+            ))
+        }
+    }
+    Ok(credential.secret_id.clone())
+}
