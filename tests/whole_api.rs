@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tencentcloud_codegen::import::{api_json, fixups, flat};
+use tencentcloud_codegen::import::{api_json, fixups};
+use tencentcloud_codegen::schema::flat;
 use tencentcloud_codegen::schema::{load, read_schema_dir, write};
 use tencentcloud_codegen::{render, Options};
 
@@ -51,7 +52,10 @@ fn documented_query_pairs(input: &str) -> Option<Vec<(String, String)>> {
             .filter(|part| !part.is_empty() && !part.starts_with('<'))
             .map(|part| part.split_once('=').unwrap_or((part, "")))
             .filter(|(key, _)| !matches!(*key, "Action" | "Version" | "Region"))
-            .map(|(key, value)| (flat::percent_decode(key), flat::percent_decode(value)))
+            .map(|(key, value)| {
+                let decode = |text| flat::percent_decode(text).expect("valid percent-encoding");
+                (decode(key), decode(value))
+            })
             .collect(),
     )
 }

@@ -8,6 +8,8 @@ use axum::http::{Method, StatusCode};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use tencentcloud_schema::flat::percent_decode;
+
 use crate::clock::unix_now;
 use crate::conn::ConnCtx;
 use crate::state::State;
@@ -127,30 +129,6 @@ fn encode(s: &str) -> String {
     out
 }
 
-fn decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// A parsed and checked download URL: the file it names, not yet looked up.
 pub(crate) struct Target {
     pub instance_id: String,
@@ -207,7 +185,7 @@ fn path_segments(rest: &str) -> Result<Vec<String>, Refusal> {
     };
     rest.split('/')
         .map(|raw| {
-            let seg = decode(raw).ok_or_else(|| {
+            let seg = percent_decode(raw).ok_or_else(|| {
                 access_denied("The object key is not valid percent-encoded UTF-8.")
             })?;
             if seg == "." || seg.contains("..") || seg.contains(['/', '\\', '\0']) {
@@ -250,7 +228,7 @@ pub(crate) fn check_url(
     let mut signature = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = decode(v).ok_or_else(|| access_denied("The query string is not valid."))?;
+        let v = percent_decode(v).ok_or_else(|| access_denied("The query string is not valid."))?;
         match k {
             "q-sign-time" => sign_time = Some(v),
             "q-limit" => limit = Some(v),
@@ -353,7 +331,7 @@ pub(crate) mod tests {
         let mut rng = fastrand::Rng::with_seed(1);
         for _ in 0..20_000 {
             let g = garbage(&mut rng);
-            let _ = decode(&g);
+            let _ = percent_decode(&g);
             let _ = encode(&g);
             let _ = path_segments(&g);
             let _ = split_prefix(&g);
@@ -394,11 +372,11 @@ pub(crate) mod tests {
     #[test]
     fn percent_coding_round_trips() {
         for s in ["crs-4y9t57vt", "a b/c%d", "名字.rdb", ""] {
-            assert_eq!(decode(&encode(s)).as_deref(), Some(s));
+            assert_eq!(percent_decode(&encode(s)).as_deref(), Some(s));
         }
-        assert_eq!(decode("%2e%2E"), Some("..".to_owned()));
-        assert_eq!(decode("%zz"), None);
-        assert_eq!(decode("%4"), None);
-        assert_eq!(decode("%ff"), None);
+        assert_eq!(percent_decode("%2e%2E"), Some("..".to_owned()));
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%4"), None);
+        assert_eq!(percent_decode("%ff"), None);
     }
 }

@@ -4,7 +4,8 @@
 //! data types and actions. This crate reads them strictly ([`read()`]: every mistake is an error
 //! naming the file and the JSON pointer), checks the rules that span files ([`validate()`]),
 //! derives the names generated code uses ([`names`]), writes the files back in their canonical
-//! layout ([`mod@write`]), and checks request bodies against an action's members ([`request`]).
+//! layout ([`mod@write`]), checks request bodies against an action's members ([`request`]), and
+//! decodes the docs' flattened `LimitVpc.N` parameter form into JSON ([`flat`]).
 //! [`load`] is read, then validate.
 //!
 //! It depends on `serde_json` only, so that the programs that interpret the schema at run time
@@ -31,6 +32,7 @@
 
 mod dir;
 mod error;
+pub mod flat;
 pub mod json;
 pub mod model;
 pub mod names;

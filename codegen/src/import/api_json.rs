@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::{flat, ImportError};
+use super::ImportError;
+use crate::schema::flat;
 use crate::schema::{
     Action, BaseType, DataType, Example, IntegerType, Member, Provenance, TypeExpr,
 };
@@ -395,7 +396,11 @@ fn example_request(
         if matches!(key, "Action" | "Version" | "Region") {
             continue;
         }
-        pairs.push((flat::percent_decode(key), flat::percent_decode(value)));
+        let decode = |text: &str| {
+            flat::percent_decode(text)
+                .ok_or_else(|| format!("{part:?} is not a valid percent-encoded parameter"))
+        };
+        pairs.push((decode(key)?, decode(value)?));
     }
     let resolver = |type_name: &str| -> Option<Vec<Member>> {
         object_members("api.json", objects, type_name, Side::Data).ok()

@@ -1,10 +1,10 @@
 //! Importers that turn documentation into schema files: the doc page text form
-//! ([`page`]), the vendor's machine-readable spec ([`api_json`]), named corrections
-//! ([`fixups`]) and the flattened GET parameter form ([`flat`]).
+//! ([`page`]), the vendor's machine-readable spec ([`api_json`]) and named corrections
+//! ([`fixups`]). The flattened GET parameter form of the vendor's examples is decoded with
+//! [`crate::schema::flat`].
 
 pub mod api_json;
 pub mod fixups;
-pub mod flat;
 pub mod page;
 
 use std::fmt;

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::schema::{BaseType, Member};
+use crate::model::{BaseType, Member};
 
 /// Decodes `(key, value)` pairs into the JSON body they stand for, typed by `members`.
 /// `resolve` returns the members of a data type by name.
@@ -130,27 +130,18 @@ fn scalar(slot: &mut Value, member: &Member, rest: &[&str], value: Value) -> Res
     Ok(())
 }
 
-/// Decodes `%XX` escapes and `+` (space), leaving malformed escapes as written.
-pub fn percent_decode(text: &str) -> String {
+/// Decodes `%XX` escapes and `+` (space), as HTML forms encode a query; `None` for a
+/// malformed escape or bytes that are not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
             }
             b'+' => {
                 out.push(b' ');
@@ -162,5 +153,21 @@ pub fn percent_decode(text: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_is_strict() {
+        assert_eq!(percent_decode("a+b%20c").as_deref(), Some("a b c"));
+        assert_eq!(percent_decode("%2e%2E").as_deref(), Some(".."));
+        assert_eq!(percent_decode("%E5%90%8D").as_deref(), Some("名"));
+        assert_eq!(percent_decode(""), Some(String::new()));
+        for bad in ["%zz", "%4", "%", "%ff", "a%e5%90"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+        }
+    }
 }
