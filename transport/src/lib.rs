@@ -36,6 +36,7 @@ pub mod query;
 mod ratelimit;
 mod retry;
 pub mod sign;
+pub mod time;
 
 pub use action::{Action, ServiceInfo};
 pub use client::{
