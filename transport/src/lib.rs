@@ -24,6 +24,9 @@
 //!
 //! Servers (the local emulator) verify incoming signatures with [`sign::parse_authorization`]
 //! and [`sign::verify`].
+//!
+//! [`time`] converts between Unix time and UTC calendar dates and times, including the API's
+//! `YYYY-MM-DD hh:mm:ss` format ([`time::UtcDateTime`]).
 
 #![warn(missing_docs)]
 
@@ -36,6 +39,7 @@ pub mod query;
 mod ratelimit;
 mod retry;
 pub mod sign;
+pub mod time;
 
 pub use action::{Action, ServiceInfo};
 pub use client::{

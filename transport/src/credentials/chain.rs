@@ -1,0 +1,148 @@
+//! Chains of providers: [`CredentialsChain`] (the first provider that has credentials wins)
+//! and [`DefaultCredentialsChain`] (environment, user profile, system profile, CVM role).
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::cvm_role::CvmRoleProvider;
+use super::env::EnvProvider;
+use super::error::{CredentialsError, CredentialsErrorKind};
+use super::keys::Credentials;
+use super::profile::ProfileProvider;
+use super::{CredentialsFuture, ProvideCredentials};
+
+/// Tries providers in order and uses the first that has credentials.
+///
+/// A provider answering [`CredentialsErrorKind::NotFound`] or
+/// [`CredentialsErrorKind::Unavailable`] is skipped; [`CredentialsErrorKind::Invalid`] stops
+/// the chain. When every provider is skipped, the error lists each one's message, so it names
+/// every place that was looked at. The chain remembers which provider answered and asks it
+/// first next time.
+pub struct CredentialsChain {
+    providers: Vec<Box<dyn ProvideCredentials>>,
+    last_good: AtomicUsize,
+}
+
+impl fmt::Debug for CredentialsChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialsChain")
+            .field("providers", &self.providers)
+            .finish()
+    }
+}
+
+impl CredentialsChain {
+    /// A chain of `providers`, asked in order.
+    pub fn new(providers: Vec<Box<dyn ProvideCredentials>>) -> Self {
+        Self {
+            providers,
+            last_good: AtomicUsize::new(usize::MAX),
+        }
+    }
+
+    async fn resolve(&self) -> Result<Credentials, CredentialsError> {
+        let remembered = self.last_good.load(Ordering::Relaxed);
+        if let Some(provider) = self.providers.get(remembered) {
+            if let Ok(creds) = provider.provide_credentials().await {
+                return Ok(creds);
+            }
+        }
+        let mut looked = Vec::with_capacity(self.providers.len());
+        for (i, provider) in self.providers.iter().enumerate() {
+            match provider.provide_credentials().await {
+                Ok(creds) => {
+                    self.last_good.store(i, Ordering::Relaxed);
+                    return Ok(creds);
+                }
+                Err(e) if e.kind() == CredentialsErrorKind::Invalid => return Err(e),
+                Err(e) => looked.push(e.full_message()),
+            }
+        }
+        let mut message = String::from("no Tencent Cloud credentials found; looked at");
+        for (i, place) in looked.iter().enumerate() {
+            message.push_str(&format!(" ({}) {place}", i + 1));
+            message.push(if i + 1 == looked.len() { '.' } else { ';' });
+        }
+        if looked.is_empty() {
+            message.push_str(" nothing (the chain is empty).");
+        }
+        Err(CredentialsError::not_found(message))
+    }
+}
+
+impl ProvideCredentials for CredentialsChain {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(self.resolve())
+    }
+}
+
+/// The default chain, in the official SDKs' order: [`EnvProvider`], then the user's
+/// [`ProfileProvider`] (`~/.tencentcloud/credentials`), then the system-wide one
+/// ([`ProfileProvider::system`], `/etc/tencentcloud/credentials`), then [`CvmRoleProvider`].
+///
+/// Each step follows [`CredentialsChain`]: a file that does not exist, cannot be read or has no
+/// section for the profile passes on to the next step; a file with a malformed line or an
+/// incomplete section stops the chain with an error naming the file. (The official Python SDK
+/// reads the system-wide file only when the user has no file at all; here a user file without
+/// the profile's section passes on to it too.)
+#[derive(Debug)]
+pub struct DefaultCredentialsChain {
+    chain: CredentialsChain,
+}
+
+/// Where the system-wide profile provider sits in [`DefaultCredentialsChain`]'s chain.
+const SYSTEM_PROFILE_STEP: usize = 2;
+
+impl Default for DefaultCredentialsChain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DefaultCredentialsChain {
+    /// The chain reading the process environment, the current user's profile file, the
+    /// system-wide profile file and the real metadata service.
+    pub fn new() -> Self {
+        Self::with_providers(
+            EnvProvider::new(),
+            ProfileProvider::new(),
+            CvmRoleProvider::new(),
+        )
+    }
+
+    /// The chain with the environment, user profile and CVM providers configured explicitly
+    /// (e.g. a lookup function, a home directory and a local metadata URL in tests). The
+    /// system-wide step reads `/etc/tencentcloud/credentials` ([`ProfileProvider::system`], the
+    /// profile from the process's `TENCENTCLOUD_PROFILE`) unless
+    /// [`DefaultCredentialsChain::with_system_profile`] replaces it.
+    pub fn with_providers(
+        env: EnvProvider,
+        profile: ProfileProvider,
+        cvm: CvmRoleProvider,
+    ) -> Self {
+        let providers: Vec<Box<dyn ProvideCredentials>> = vec![
+            Box::new(env),
+            Box::new(profile),
+            Box::new(ProfileProvider::system()),
+            Box::new(cvm),
+        ];
+        Self {
+            chain: CredentialsChain::new(providers),
+        }
+    }
+
+    /// Reads the system-wide profile from `system` instead (e.g.
+    /// [`ProfileProvider::with_file`] on a temporary file in tests).
+    pub fn with_system_profile(mut self, system: ProfileProvider) -> Self {
+        if let Some(step) = self.chain.providers.get_mut(SYSTEM_PROFILE_STEP) {
+            *step = Box::new(system);
+        }
+        self
+    }
+}
+
+impl ProvideCredentials for DefaultCredentialsChain {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        self.chain.provide_credentials()
+    }
+}
