@@ -11,6 +11,7 @@ use tencentcloud_redis::export::{
 };
 use tencentcloud_redis::types::RedisBackupSet;
 use tencentcloud_redis::{DescribeInstanceBackupsRequest, ManualBackupInstanceRequest};
+use tencentcloud_transport::time::UtcDateTime;
 use tencentcloud_transport::CallOptions;
 
 use crate::args::{CreateArgs, ExportArgs, ListArgs, TaskWait};
@@ -51,43 +52,22 @@ pub fn parse_status(raw: &str) -> Result<i64, String> {
     }
 }
 
+/// A time as the API writes it, `YYYY-MM-DD hh:mm:ss`; a day alone means its start or, with
+/// `end_of_day`, its last second; a `T` between date and time is accepted.
 fn parse_time(raw: &str, end_of_day: bool) -> Result<String, String> {
     let raw = raw.trim();
-    let wrong = || {
-        format!(
-            "{raw:?} is not a time; accepted: \"YYYY-MM-DD hh:mm:ss\" or YYYY-MM-DD (server time)"
-        )
-    };
     let full = if raw.len() == 10 {
         format!("{raw} {}", if end_of_day { "23:59:59" } else { "00:00:00" })
     } else {
         raw.replacen('T', " ", 1)
     };
-    let b = full.as_bytes();
-    if b.len() != 19 {
-        return Err(wrong());
+    match UtcDateTime::parse(&full) {
+        Some(time) => Ok(time.to_string()),
+        None => Err(format!(
+            "{raw:?} is not a time; accepted: \"YYYY-MM-DD hh:mm:ss\" or YYYY-MM-DD (server \
+             time), a real date from 1970"
+        )),
     }
-    let layout_ok = b.iter().enumerate().all(|(i, c)| match i {
-        4 | 7 => *c == b'-',
-        10 => *c == b' ',
-        13 | 16 => *c == b':',
-        _ => c.is_ascii_digit(),
-    });
-    if !layout_ok {
-        return Err(wrong());
-    }
-    let num = |r: std::ops::Range<usize>| full[r].parse::<u32>().unwrap_or(u32::MAX);
-    let (month, day, hour, minute, second) =
-        (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return Err(format!("{}: a field is out of range", wrong()));
-    }
-    Ok(full)
 }
 
 /// `--begin-time`: a day alone means its start.

@@ -959,7 +959,7 @@ async fn backup_list_prints_a_table_or_the_api_json() {
             "accepted: 1 (or in-progress), 2 (or complete)",
         ),
         (&["--begin-time", "yesterday"], "YYYY-MM-DD hh:mm:ss"),
-        (&["--end-time", "2024-13-01"], "out of range"),
+        (&["--end-time", "2024-13-01"], "a real date from 1970"),
         (&["--limit", "101"], "1..=100"),
     ];
     for (args, hint) in bad {

@@ -5,10 +5,10 @@
 //!
 //! ```text
 //! TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=... \
-//!   cargo run -p tencentcloud-transport --example describe_backup_url -- crs-xxxxxxxx 1234567890
+//!   cargo run -p tencentcloud-transport --example hand_written_action -- crs-xxxxxxxx 1234567890
 //! # against a local emulator:
 //! TENCENTCLOUD_ENDPOINT=http://127.0.0.1:8080 cargo run -p tencentcloud-transport \
-//!   --example describe_backup_url -- crs-xxxxxxxx 1234567890
+//!   --example hand_written_action -- crs-xxxxxxxx 1234567890
 //! ```
 //!
 //! Environment: `TENCENTCLOUD_REGION` (default `ap-guangzhou`), `TENCENTCLOUD_ENDPOINT`
@@ -83,7 +83,7 @@ impl Action for DescribeBackupUrl {
 async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let (Some(instance_id), Some(backup_id)) = (args.next(), args.next()) else {
-        eprintln!("usage: describe_backup_url INSTANCE_ID BACKUP_ID");
+        eprintln!("usage: hand_written_action INSTANCE_ID BACKUP_ID");
         return ExitCode::from(2);
     };
     let region = std::env::var("TENCENTCLOUD_REGION").unwrap_or_else(|_| "ap-guangzhou".into());
