@@ -1,23 +1,14 @@
 //! The schema's transcription of DescribeBackupUrl agrees with the seed doc page itself:
 //! the example request and response, every error code with its description, and the rate
-//! limit. The page lives in the team's shared folder beside the repository
-//! (`../shared/seed/`), or where `TC_SHARED_DIR` points.
-
-use std::path::PathBuf;
+//! limit. The page is kept beside the schema, in `schema/pages/`.
 
 use serde_json::Value;
 
+const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/pages/DescribeBackupUrl.txt");
+
 fn seed_page() -> String {
-    let shared = std::env::var_os("TC_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let path = shared.join("seed/000_155be49153152554.txt");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the seed page {} ({e}); set TC_SHARED_DIR to the folder that holds seed/",
-            path.display()
-        )
-    })
+    let path = PAGE;
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read the seed page {path}: {e}"))
 }
 
 fn schema_action() -> Value {

@@ -3,8 +3,7 @@
 //! byte/character noise in table cells. It must never panic; it either imports an action or
 //! returns an error naming the page and a line.
 //!
-//! The seed page is `../shared/seed/000_155be49153152554.txt` relative to the repository, or
-//! `$TC_SHARED_DIR/seed/...`; the test fails clearly when it is absent.
+//! The seed page is `schema/pages/DescribeBackupUrl.txt`, kept beside the schema.
 //! Cases: `TC_FUZZ_CASES` (default 2,000); seed: `TC_FUZZ_SEED`.
 //! Seeds under `fuzz/seeds/import_page/` (whole page texts) are replayed.
 
@@ -19,17 +18,15 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The seed page, kept beside the schema.
+const PAGE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../schema/pages/DescribeBackupUrl.txt"
+);
+
 fn seed_page() -> String {
-    let shared = std::env::var_os("TC_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared"));
-    let path = shared.join("seed/000_155be49153152554.txt");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the seed page {} ({e}); set TC_SHARED_DIR to the folder holding seed/",
-            path.display()
-        )
-    })
+    let path = PAGE;
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read the seed page {path}: {e}"))
 }
 
 fn schema() -> Schema {

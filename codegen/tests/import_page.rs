@@ -11,18 +11,16 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The seed page, kept beside the schema.
+const PAGE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../schema/pages/DescribeBackupUrl.txt"
+);
+
 fn seed_page() -> (String, String) {
-    let shared = std::env::var_os("TC_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared"));
-    let path = shared.join("seed/000_155be49153152554.txt");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the seed page {} ({e}); set TC_SHARED_DIR to the folder holding seed/",
-            path.display()
-        )
-    });
-    (path.display().to_string(), text)
+    let text = std::fs::read_to_string(PAGE)
+        .unwrap_or_else(|e| panic!("cannot read the seed page {PAGE}: {e}"));
+    (PAGE.to_owned(), text)
 }
 
 fn schema() -> Schema {

@@ -211,10 +211,15 @@ pub fn import_page(
     Ok((action, PageFacts { domain }))
 }
 
-/// The page's path as the schema records it: its folder and file name.
+/// The page's path as the schema records it: from the repository's `schema/` folder on
+/// (`schema/pages/X.txt`) when the page is kept there, else its file name alone, never a path
+/// of the machine the import ran on.
 fn provenance_file(label: &str) -> String {
-    let parts: Vec<&str> = label.rsplit('/').take(2).collect();
-    parts.into_iter().rev().collect::<Vec<_>>().join("/")
+    let label = label.replace('\\', "/");
+    match label.rfind("schema/pages/") {
+        Some(at) => label[at..].to_owned(),
+        None => label.rsplit('/').next().unwrap_or(&label).to_owned(),
+    }
 }
 
 fn find_line(lines: &[&str], exact: &str) -> Option<usize> {
