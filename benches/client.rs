@@ -3,6 +3,9 @@
 //! loopback (rate limits off on both sides, retries off). Signing is benchmarked in
 //! `transport/benches/sign.rs`.
 
+// criterion_group! and criterion_main! define functions without docs.
+#![allow(missing_docs)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use tencentcloud_redis::transport::decode_response;
 use tencentcloud_redis::{

@@ -4,11 +4,15 @@
 
 use serde_json::Value;
 
-const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/pages/DescribeBackupUrl.txt");
+const PAGE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/schema/pages/DescribeBackupUrl.txt"
+);
 
 fn seed_page() -> String {
     let path = PAGE;
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read the seed page {path}: {e}"))
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read the seed page {path}: {e}"))
 }
 
 fn schema_action() -> Value {

@@ -231,6 +231,8 @@ fn client_for(target: &Target) -> Result<Client, Failure> {
 }
 
 /// CPU time of this process so far: (user, sys) seconds, all threads.
+// A system call through libc: the benchmark's one unsafe block.
+#[allow(unsafe_code)]
 fn cpu_times() -> (f64, f64) {
     // SAFETY: getrusage writes into the zeroed struct we own.
     let usage = unsafe {

@@ -26,7 +26,8 @@ const PAGE: &str = concat!(
 
 fn seed_page() -> String {
     let path = PAGE;
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read the seed page {path}: {e}"))
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read the seed page {path}: {e}"))
 }
 
 fn schema() -> Schema {

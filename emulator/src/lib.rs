@@ -247,8 +247,6 @@
 //! files to the data folder (see above). For tests of the listing,
 //! [`RunningEmulator::set_backup_start_time`] moves a backup in time.
 
-#![deny(missing_docs)]
-
 mod actions;
 mod api;
 mod backup_files;

@@ -192,6 +192,8 @@ fn write_batch(disk: &mut Disk, batch: &[u8]) -> io::Result<()> {
 /// Starts (does not wait for) write-back of the bytes written since the last call, once
 /// there are enough of them.
 #[cfg(target_os = "linux")]
+// A system call through libc; the workspace's lints deny unsafe code elsewhere.
+#[allow(unsafe_code)]
 fn start_write_back(disk: &mut Disk) {
     use std::os::fd::AsRawFd;
     let pending = disk.written - disk.unflushed_from;

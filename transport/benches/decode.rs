@@ -3,6 +3,9 @@
 //! by hand: parsing into a `serde_json::Value` first and converting that (what the decoder
 //! did before issue 7), and deserializing the typed shape straight from the bytes.
 
+// criterion_group! and criterion_main! define functions without docs.
+#![allow(missing_docs)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use serde::{Deserialize, Deserializer, Serialize};
 use tencentcloud_transport::{decode_response, Action, ServiceError, ServiceInfo};

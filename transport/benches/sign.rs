@@ -1,6 +1,9 @@
 //! Signing cost of the seed request (DescribeBackupUrl, compact body) with the derived-key
 //! cache warm and cold, and the stage-by-stage reference path for comparison.
 
+// criterion_group! and criterion_main! define functions without docs.
+#![allow(missing_docs)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use tencentcloud_transport::sign::{sign_stages, Signer, SigningParams};
 

@@ -28,8 +28,6 @@
 //! [`time`] converts between Unix time and UTC calendar dates and times, including the API's
 //! `YYYY-MM-DD hh:mm:ss` format ([`time::UtcDateTime`]).
 
-#![warn(missing_docs)]
-
 mod action;
 mod client;
 pub mod credentials;

@@ -185,7 +185,7 @@ impl fmt::Display for UtcDateTime {
 }
 
 fn is_leap_year(year: u64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// The number of days of `month` (1 to 12) in `year`.

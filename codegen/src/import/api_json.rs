@@ -20,7 +20,9 @@ use crate::schema::{
 /// What an import produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
+    /// The actions, in the spec's order.
     pub actions: Vec<Action>,
+    /// Every data type the actions reach, sorted by name.
     pub types: Vec<DataType>,
     /// Examples given as a query string, decoded with the flattened parameter codec.
     pub query_examples: usize,

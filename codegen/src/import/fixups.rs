@@ -29,19 +29,26 @@ use super::ImportError;
 /// One parsed fixup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fixup {
+    /// Its name, quoted when it no longer applies.
     pub name: String,
+    /// Why the imported value is wrong, in words.
     pub why: String,
     /// `""` for the action object, or `/input/NAME`, `/output/NAME`, `/members/NAME`.
     pub target: String,
+    /// The key of the target it changes, e.g. `values`.
     pub key: String,
+    /// What the importer produces there today (`null`: absent).
     pub expect: Value,
+    /// What the schema says instead (`null`: remove the key).
     pub set: Value,
 }
 
 /// A fixups file: which action it is for and its fixups, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FixupFile {
+    /// The action the fixups are for.
     pub action: String,
+    /// The fixups, applied in this order.
     pub fixups: Vec<Fixup>,
 }
 
@@ -165,12 +172,17 @@ fn target<'a>(value: &'a mut Value, target: &str) -> Option<&'a mut Map<String, 
 /// `output`), or the fixup is stale.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFixup {
+    /// Its name, quoted when it no longer applies.
     pub name: String,
+    /// What is broken in the vendor's example, in words.
     pub why: String,
     /// `ACTION/INDEX`, e.g. `AllocateWanAddress/0`.
     pub example: String,
+    /// `input` or `output`.
     pub part: String,
+    /// The text as the vendor wrote it.
     pub replace: String,
+    /// The text that makes the example valid.
     pub with: String,
 }
 

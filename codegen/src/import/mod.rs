@@ -12,8 +12,11 @@ use std::fmt;
 /// An import problem: where (a file and a line, pointer or fixup name) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
+    /// The file or page read, as given.
     pub source: String,
+    /// Where in it: `line N`, a JSON pointer or a fixup's name; empty for the whole file.
     pub location: String,
+    /// What is wrong and what is accepted.
     pub message: String,
 }
 

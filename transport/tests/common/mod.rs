@@ -136,7 +136,8 @@ pub fn naive_date(ts: u64) -> String {
     let mut days = ts / 86400;
     let mut year = 1970u64;
     loop {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let len = if leap { 366 } else { 365 };
         if days < len {
             let months = [
