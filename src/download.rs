@@ -337,7 +337,9 @@ pub enum ProgressEvent<'a> {
 }
 
 /// What went wrong. `Display` is one line naming the file, the redacted URL and what was
-/// expected; it never contains a URL signature.
+/// expected; it never contains a URL signature. Like the transport's errors, `Display` says
+/// only what failed at this level: the cause (the API call's error, the I/O or network error)
+/// is the [`source`](std::error::Error::source), so print the whole chain to show it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DownloadError {
@@ -546,7 +548,7 @@ impl DownloadError {
 impl fmt::Display for DownloadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DownloadError::Api(e) => write!(f, "DescribeBackupUrl failed: {e}"),
+            DownloadError::Api(_) => f.write_str("DescribeBackupUrl failed"),
             DownloadError::NoFiles {
                 instance_id,
                 backup_id,
@@ -554,15 +556,9 @@ impl fmt::Display for DownloadError {
                 f,
                 "DescribeBackupUrl returned no files (empty BackupInfos) for backup {backup_id} of instance {instance_id}"
             ),
-            DownloadError::OutDir {
-                path,
-                action,
-                source,
-            } => write!(
-                f,
-                "cannot {action} the output folder {}: {source}",
-                path.display()
-            ),
+            DownloadError::OutDir { path, action, .. } => {
+                write!(f, "cannot {action} the output folder {}", path.display())
+            }
             DownloadError::UnsafeFileName { name, reason } => write!(
                 f,
                 "refusing the file name {name:?} sent by the service: {reason}; a file name must be a plain name inside the output folder"
@@ -581,11 +577,9 @@ impl fmt::Display for DownloadError {
                     ""
                 }
             ),
-            DownloadError::Io {
-                path,
-                action,
-                source,
-            } => write!(f, "cannot {action} {}: {source}", path.display()),
+            DownloadError::Io { path, action, .. } => {
+                write!(f, "cannot {action} {}", path.display())
+            }
             DownloadError::Http { name, url, status } => {
                 write!(f, "{name}: HTTP {status} from {url}")
             }
@@ -597,14 +591,8 @@ impl fmt::Display for DownloadError {
                 f,
                 "{name}: HTTP 403 from {url} even after fetching fresh URLs {refreshes} time(s); the URL is rejected (expired or not allowed from this network: check LimitType / --inner)"
             ),
-            DownloadError::Network { name, url, source } => {
-                write!(f, "{name}: network error downloading {url}: {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(c) = cause {
-                    write!(f, ": {c}")?;
-                    cause = c.source();
-                }
-                Ok(())
+            DownloadError::Network { name, url, .. } => {
+                write!(f, "{name}: network error downloading {url}")
             }
             DownloadError::Stalled { name, url, timeout } => write!(
                 f,
@@ -635,7 +623,8 @@ impl std::error::Error for DownloadError {
         match self {
             DownloadError::Api(e) => Some(e),
             DownloadError::OutDir { source, .. } | DownloadError::Io { source, .. } => Some(source),
-            // The network error's causes are already in the Display text.
+            // Stripped of its URL (`without_url`), so the chain shows no signature.
+            DownloadError::Network { source, .. } => Some(source),
             _ => None,
         }
     }

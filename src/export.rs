@@ -28,7 +28,10 @@
 //! # Errors
 //!
 //! Every error names the action, the instance and the task; none carries a credential or a
-//! download URL's signature (download errors are redacted by [`crate::download`]).
+//! download URL's signature (download errors are redacted by [`crate::download`]). As with the
+//! transport's errors, `Display` says what failed at its own step and the cause (the call's
+//! error, the task's failure, the download's error) is its
+//! [`source`](std::error::Error::source): print the whole chain to show both.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -61,6 +64,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tencentcloud_transport::{CallOptions, Client, Error};
 
 use crate::download::{download_backup, DownloadError, DownloadOptions, DownloadSummary};
+use crate::error_chain::Chain;
 use crate::types::{RedisBackupSet, TaskStatus};
 use crate::{
     DescribeInstanceBackupsError, DescribeInstanceBackupsRequest, DescribeTaskInfoError,
@@ -262,8 +266,8 @@ impl TaskError {
 impl fmt::Display for TaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TaskError::Api { task_id, source } => {
-                write!(f, "DescribeTaskInfo for task {task_id} failed: {source}")
+            TaskError::Api { task_id, .. } => {
+                write!(f, "DescribeTaskInfo for task {task_id} failed")
             }
             TaskError::Failed {
                 task_id,
@@ -400,7 +404,7 @@ pub async fn wait_for_task(
                 if !source.is_retryable() || errors > options.max_consecutive_errors {
                     return Err(TaskError::Api { task_id, source });
                 }
-                tracing::warn!(task_id, error = %source, "DescribeTaskInfo failed; asking again");
+                tracing::warn!(task_id, error = %Chain(&source), "DescribeTaskInfo failed; asking again");
             }
         }
         let wait = match deadline {
@@ -519,20 +523,13 @@ impl fmt::Display for ExportError {
                 "cannot use the output folder {}: {reason}; no backup was started",
                 path.display()
             ),
-            ExportError::List {
-                instance_id,
-                source,
-            } => write!(
+            ExportError::List { instance_id, .. } => write!(
                 f,
-                "DescribeInstanceBackups for instance {instance_id} failed: {source}"
+                "DescribeInstanceBackups for instance {instance_id} failed"
             ),
-            ExportError::Start {
-                instance_id,
-                source,
-            } => write!(
-                f,
-                "ManualBackupInstance for instance {instance_id} failed: {source}"
-            ),
+            ExportError::Start { instance_id, .. } => {
+                write!(f, "ManualBackupInstance for instance {instance_id} failed")
+            }
             ExportError::NoTaskId {
                 instance_id,
                 request_id,
@@ -540,10 +537,10 @@ impl fmt::Display for ExportError {
                 f,
                 "ManualBackupInstance for instance {instance_id} answered without a TaskId (RequestId {request_id}); the backup cannot be followed"
             ),
-            ExportError::Task {
-                instance_id,
-                source,
-            } => write!(f, "backup of instance {instance_id}: {source}"),
+            ExportError::Task { instance_id, .. } => write!(
+                f,
+                "waiting for the backup task of instance {instance_id} failed"
+            ),
             ExportError::BackupNotFound {
                 instance_id,
                 task_id,
@@ -564,8 +561,8 @@ impl fmt::Display for ExportError {
                     secs(*waited)
                 )
             }
-            ExportError::Download { backup_id, source } => {
-                write!(f, "download of backup {backup_id}: {source}")
+            ExportError::Download { backup_id, .. } => {
+                write!(f, "the download of backup {backup_id} could not start")
             }
         }
     }

@@ -19,6 +19,7 @@ use super::{
     describe, Crc64, DownloadError, DownloadOptions, FileOutcome, FileReport, ProgressEvent,
     VerifyError, CRC64_HEADER,
 };
+use crate::error_chain::Chain;
 use crate::DescribeBackupUrlResponse;
 
 /// One entry of `BackupInfos`, checked.
@@ -207,7 +208,7 @@ impl Shared {
                 true
             }
             Err(e) => {
-                tracing::warn!(error = %e, "DescribeBackupUrl failed while refreshing URLs");
+                tracing::warn!(error = %Chain(&e), "DescribeBackupUrl failed while refreshing URLs");
                 false
             }
         }
@@ -363,7 +364,7 @@ fn clone_refusal(e: &DownloadError) -> DownloadError {
         other => DownloadError::Protocol {
             name: String::new(),
             url: String::new(),
-            detail: other.to_string(),
+            detail: Chain(other).to_string(),
         },
     }
 }
@@ -375,7 +376,7 @@ fn fail(
     error: DownloadError,
     started: Instant,
 ) -> FileReport {
-    tracing::warn!(file = %report.name.escape_debug(), error = %error, "download failed");
+    tracing::warn!(file = %report.name.escape_debug(), error = %Chain(&error), "download failed");
     shared.emit(&ProgressEvent::FileFailed {
         index,
         name: &report.name,
@@ -618,7 +619,7 @@ impl Transfer<'_> {
                     Ok(crc) => return Ok(crc),
                     Err(e) if self.inherited && matches!(e, DownloadError::Verification { .. }) => {
                         // The part file from an earlier run was not this object's prefix.
-                        let reason = e.to_string();
+                        let reason = Chain(&e).to_string();
                         self.restart(file, &reason).await?;
                         self.inherited = false;
                     }
@@ -658,7 +659,9 @@ impl Transfer<'_> {
                     } else {
                         policy.backoff(failures)
                     };
-                    let reason = error.to_string();
+                    // The whole chain: the event and the log line are all a caller sees of a
+                    // failure that is retried.
+                    let reason = Chain(&error).to_string();
                     tracing::info!(
                         file = %self.name,
                         offset = self.offset,
