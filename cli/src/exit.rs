@@ -72,16 +72,14 @@ impl fmt::Display for CliError {
     }
 }
 
-/// `error` followed by its causes, `: `-separated.
+/// `error` followed by its causes, `: `-separated. Each level's `Display` says only its own
+/// facts and `source()` carries the cause, so every fact shows once.
 pub fn chain(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();
     let mut cause = error.source();
     while let Some(c) = cause {
-        let text = c.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
+        out.push_str(": ");
+        out.push_str(&c.to_string());
         cause = c.source();
     }
     out
