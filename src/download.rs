@@ -572,7 +572,7 @@ impl fmt::Display for DownloadError {
                 "{name}: the service sent no {} for this file{}",
                 if *inner { "InnerDownloadUrl" } else { "DownloadUrl" },
                 if *inner {
-                    "; try without --inner / DownloadOptions::inner"
+                    "; try without DownloadOptions::inner"
                 } else {
                     ""
                 }
@@ -589,7 +589,7 @@ impl fmt::Display for DownloadError {
                 refreshes,
             } => write!(
                 f,
-                "{name}: HTTP 403 from {url} even after fetching fresh URLs {refreshes} time(s); the URL is rejected (expired or not allowed from this network: check LimitType / --inner)"
+                "{name}: HTTP 403 from {url} even after fetching fresh URLs {refreshes} time(s); the URL is rejected (expired or not allowed from this network: check LimitType / DownloadOptions::inner)"
             ),
             DownloadError::Network { name, url, .. } => {
                 write!(f, "{name}: network error downloading {url}")

@@ -125,7 +125,15 @@ pub fn from_download(error: &DownloadError, profile_hint: &str) -> CliError {
                 DownloadErrorKind::LocalIo => Exit::LocalIo,
                 _ => Exit::Verification,
             };
-            CliError::new(exit, chain(other))
+            // The library names its own options; the flags that set them are ours to name.
+            let hint = match other {
+                DownloadError::MissingUrl { inner: true, .. } => "\nTry again without --inner.",
+                DownloadError::UrlExpired { .. } => {
+                    "\nCheck the download restriction (tcredis describe-backup-download-restriction) and whether --inner fits this network."
+                }
+                _ => "",
+            };
+            CliError::new(exit, format!("{}{hint}", chain(other)))
         }
     }
 }
