@@ -15,7 +15,7 @@ use std::io::{self, Seek, SeekFrom, Write};
 
 use tokio::task::JoinHandle;
 
-use super::Crc64;
+use super::crc::Crc64;
 
 /// Bytes collected before a batch goes to the disk: large enough that handing a batch to the
 /// blocking pool (two context switches) is rare, small enough to keep memory flat.
