@@ -51,21 +51,22 @@
 
 mod crc;
 mod error;
-mod fetch;
+mod headers;
+mod job;
 mod names;
 mod options;
 mod part;
 mod progress;
 mod redact;
+mod shared;
 mod summary;
+mod transfer;
 
 use std::io;
 use std::path::Path;
 use std::time::Instant;
 
 use tencentcloud_transport::Client;
-
-use crate::{DescribeBackupUrlRequest, DescribeBackupUrlResponse};
 
 pub use crc::{Crc64, CRC64_HEADER};
 pub use error::{DownloadError, DownloadErrorKind, VerifyError};
@@ -102,7 +103,7 @@ pub async fn download_backup(
             });
         }
     }
-    let response = describe(client, instance_id, backup_id, &options).await?;
+    let response = shared::describe(client, instance_id, backup_id, &options).await?;
     if response.backup_infos.is_empty() {
         return Err(DownloadError::NoFiles {
             instance_id: instance_id.to_owned(),
@@ -111,7 +112,7 @@ pub async fn download_backup(
     }
     prepare_out_dir(&out_dir)?;
     let request_id = response.request_id.clone();
-    let shared = fetch::Shared::new(
+    let shared = shared::Shared::new(
         client.clone(),
         instance_id,
         backup_id,
@@ -123,7 +124,7 @@ pub async fn download_backup(
         request_id: &request_id,
         files: &shared.listing(),
     });
-    let files = fetch::run_all(shared.clone()).await;
+    let files = job::run_all(shared.clone()).await;
     Ok(DownloadSummary {
         instance_id: instance_id.to_owned(),
         backup_id: backup_id.to_owned(),
@@ -133,21 +134,6 @@ pub async fn download_backup(
         url_refreshes: shared.refreshes(),
         elapsed: started.elapsed(),
     })
-}
-
-pub(crate) async fn describe(
-    client: &Client,
-    instance_id: &str,
-    backup_id: &str,
-    options: &DownloadOptions,
-) -> Result<DescribeBackupUrlResponse, DownloadError> {
-    client
-        .send_with(
-            DescribeBackupUrlRequest::new(instance_id, backup_id),
-            options.call_options.clone(),
-        )
-        .await
-        .map_err(DownloadError::Api)
 }
 
 /// Creates the folder and proves it is writable with a probe file.

@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::crc::CRC64_HEADER;
@@ -300,5 +300,17 @@ impl std::error::Error for DownloadError {
             DownloadError::Network { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+/// Maps an I/O error on `path` to [`DownloadError::Io`].
+pub(super) fn io_err<'p>(
+    path: &'p Path,
+    action: &'static str,
+) -> impl FnOnce(io::Error) -> DownloadError + 'p {
+    move |source| DownloadError::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
     }
 }
