@@ -561,7 +561,15 @@ async fn an_out_dir_that_is_a_file_fails_before_any_call() {
     std::fs::write(&file, "x").unwrap();
     let error = download(&server, &file, fast()).await.unwrap_err();
     assert_eq!(error.kind(), DownloadErrorKind::LocalIo);
-    assert!(error.to_string().contains("is not a folder"), "{error}");
+    // The error names the folder; why it cannot be used is its cause.
+    assert!(
+        error.to_string().contains(&*file.to_string_lossy()),
+        "{error}"
+    );
+    let cause = std::error::Error::source(&error)
+        .expect("a cause")
+        .to_string();
+    assert!(cause.contains("is not a folder"), "{cause}");
     assert_eq!(server.log().len(), 0);
 }
 

@@ -630,10 +630,14 @@ async fn export_stops_at_a_failed_task_and_writes_nothing() {
         ),
         "{err:?}"
     );
-    let text = err.to_string();
+    // The export's own step names the instance; the task's failure is its cause.
+    assert!(err.to_string().contains("crs-1"), "{err}");
+    let cause = std::error::Error::source(&err)
+        .expect("the task error")
+        .to_string();
     assert!(
-        text.contains("crs-1") && text.contains("task 77") && text.contains("disk full"),
-        "{text}"
+        cause.contains("task 77") && cause.contains("disk full"),
+        "{cause}"
     );
     assert!(!out.exists());
     assert!(server.calls("DescribeBackupUrl").is_empty());

@@ -72,16 +72,14 @@ impl fmt::Display for CliError {
     }
 }
 
-/// `error` followed by its causes, `: `-separated.
+/// `error` followed by its causes, `: `-separated. Each level's `Display` says only its own
+/// facts and `source()` carries the cause, so every fact shows once.
 pub fn chain(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();
     let mut cause = error.source();
     while let Some(c) = cause {
-        let text = c.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
+        out.push_str(": ");
+        out.push_str(&c.to_string());
         cause = c.source();
     }
     out
@@ -127,7 +125,15 @@ pub fn from_download(error: &DownloadError, profile_hint: &str) -> CliError {
                 DownloadErrorKind::LocalIo => Exit::LocalIo,
                 _ => Exit::Verification,
             };
-            CliError::new(exit, chain(other))
+            // The library names its own options; the flags that set them are ours to name.
+            let hint = match other {
+                DownloadError::MissingUrl { inner: true, .. } => "\nTry again without --inner.",
+                DownloadError::UrlExpired { .. } => {
+                    "\nCheck the download restriction (tcredis describe-backup-download-restriction) and whether --inner fits this network."
+                }
+                _ => "",
+            };
+            CliError::new(exit, format!("{}{hint}", chain(other)))
         }
     }
 }

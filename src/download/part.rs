@@ -12,10 +12,13 @@
 
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
+use std::path::Path;
 
+use tokio::io::AsyncReadExt;
 use tokio::task::JoinHandle;
 
-use super::Crc64;
+use super::crc::Crc64;
+use super::error::{io_err, DownloadError};
 
 /// Bytes collected before a batch goes to the disk: large enough that handing a batch to the
 /// blocking pool (two context switches) is rare, small enough to keep memory flat.
@@ -221,3 +224,26 @@ fn start_write_back(disk: &mut Disk) {
 
 #[cfg(not(target_os = "linux"))]
 fn start_write_back(_disk: &mut Disk) {}
+
+/// The CRC-64 digest of the first `limit` bytes of a file, read in 1 MiB blocks.
+pub(super) async fn digest_of_file(path: &Path, limit: u64) -> Result<Crc64, DownloadError> {
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(io_err(path, "read"))?;
+    let mut digest = Crc64::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = limit;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = file
+            .read(&mut buf[..want])
+            .await
+            .map_err(io_err(path, "read"))?;
+        if n == 0 {
+            break;
+        }
+        digest.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(digest)
+}
