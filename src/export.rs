@@ -64,6 +64,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use tencentcloud_transport::time::UtcDateTime;
 use tencentcloud_transport::{CallOptions, Client};
 
 use crate::download::{download_backup, DownloadOptions, DownloadSummary};
@@ -229,30 +230,15 @@ pub fn default_remark() -> String {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = now.as_secs();
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
+    let time = UtcDateTime::from_unix(now.as_secs());
     format!(
-        "tcredis export {y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
+        "tcredis export {}T{:02}:{:02}:{:02}.{:03}Z",
+        time.date,
+        time.hour,
+        time.minute,
+        time.second,
         now.subsec_millis()
     )
-}
-
-/// Days since 1970-01-01 to a (year, month, day) of the proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Checks, without leaving anything behind, that `out_dir` is or can become a writable
@@ -403,9 +389,11 @@ mod tests {
         let r = default_remark();
         assert!(r.starts_with("tcredis export 20"), "{r}");
         assert!(r.ends_with('Z') && r.len() == "tcredis export 2024-06-01T12:00:00.123Z".len());
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_875), (2024, 6, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        let date = &r["tcredis export ".len()..][..10];
+        assert!(
+            tencentcloud_transport::time::UtcDateTime::parse(&format!("{date} 00:00:00")).is_some(),
+            "{r}"
+        );
     }
 
     #[test]

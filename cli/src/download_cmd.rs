@@ -133,7 +133,7 @@ fn line_event(event: &ProgressEvent<'_>) {
                 ", size verified (no CRC-64 from the server)"
             }
         ),
-        ProgressEvent::FileFailed { error, .. } => eprintln!("FAILED: {error}"),
+        ProgressEvent::FileFailed { error, .. } => eprintln!("FAILED: {}", exit::chain(*error)),
         _ => {}
     }
 }
@@ -231,7 +231,7 @@ impl Bars {
             }
             ProgressEvent::FileFailed { index, name, error } => {
                 let bar = self.bar(*index, &name.escape_debug().to_string(), None);
-                bar.abandon_with_message(format!("FAILED: {error}"));
+                bar.abandon_with_message(format!("FAILED: {}", exit::chain(*error)));
             }
             _ => {}
         }
