@@ -11,7 +11,7 @@ use tencentcloud_schema::Schema;
 
 use crate::exit::EXIT_CODES_HELP;
 use crate::output::Format;
-use crate::{actions, backup_cmd};
+use crate::{actions, parse};
 
 const AFTER_HELP: &str = "\
 Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and
@@ -189,10 +189,10 @@ pub struct DownloadArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TaskWait {
     /// Seconds to wait for the backup task before giving up with exit code 7.
-    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = backup_cmd::parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse::parse_seconds)]
     pub timeout: Duration,
     /// Seconds before the second DescribeTaskInfo call; later waits grow by half, up to 10 s.
-    #[arg(long, value_name = "SECS", default_value = "1", value_parser = backup_cmd::parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "1", value_parser = parse::parse_seconds)]
     pub poll_interval: Duration,
 }
 
@@ -268,15 +268,15 @@ pub struct ListArgs {
     pub offset: Option<i64>,
     /// Only backups in this state: 1 or in-progress, 2 or complete (repeatable; the
     /// service lists complete ones when omitted).
-    #[arg(long, value_name = "STATUS", value_parser = backup_cmd::parse_status)]
+    #[arg(long, value_name = "STATUS", value_parser = parse::parse_status)]
     pub status: Vec<i64>,
     /// Only backups started at or after this time: "YYYY-MM-DD hh:mm:ss" or YYYY-MM-DD
     /// (the service's time zone; at most 30 days before --end-time).
-    #[arg(long, value_name = "TIME", value_parser = backup_cmd::parse_begin_time)]
+    #[arg(long, value_name = "TIME", value_parser = parse::parse_begin_time)]
     pub begin_time: Option<String>,
     /// Only backups started at or before this time: "YYYY-MM-DD hh:mm:ss" or YYYY-MM-DD
     /// (the whole day).
-    #[arg(long, value_name = "TIME", value_parser = backup_cmd::parse_end_time)]
+    #[arg(long, value_name = "TIME", value_parser = parse::parse_end_time)]
     pub end_time: Option<String>,
 }
 

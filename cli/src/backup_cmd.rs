@@ -11,74 +11,18 @@ use tencentcloud_redis::export::{
 };
 use tencentcloud_redis::types::RedisBackupSet;
 use tencentcloud_redis::{DescribeInstanceBackupsRequest, ManualBackupInstanceRequest};
-use tencentcloud_transport::time::UtcDateTime;
 use tencentcloud_transport::CallOptions;
 
 use crate::args::{CreateArgs, ExportArgs, ListArgs, TaskWait};
-use crate::download_cmd::{self, bytes};
+use crate::download_cmd;
 use crate::exit::{self, CliError, Exit};
 use crate::globals::Globals;
 use crate::output::{self, Format};
-
-/// The longest accepted `--timeout` / `--poll-interval` (7 days).
-const MAX_SECONDS: f64 = 7.0 * 86_400.0;
+use crate::progress::bytes;
 
 /// How long `backup create --wait` keeps listing backups for the new one after the task
 /// succeeded (the backup id is a bonus there: the task's success is what `--wait` promises).
 const CREATE_FIND_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// `--timeout` / `--poll-interval`: seconds, decimals allowed.
-pub fn parse_seconds(raw: &str) -> Result<Duration, String> {
-    let secs: f64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| format!("{raw:?} is not a number of seconds (e.g. 600 or 0.5)"))?;
-    if !secs.is_finite() || secs <= 0.0 || secs > MAX_SECONDS {
-        return Err(format!(
-            "{raw} is out of range: give more than 0 and at most {MAX_SECONDS} seconds (7 days)"
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
-}
-
-/// `--status`: the backup states `DescribeInstanceBackups` filters on.
-pub fn parse_status(raw: &str) -> Result<i64, String> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "1" | "in-progress" | "running" => Ok(1),
-        "2" | "complete" | "completed" => Ok(2),
-        _ => Err(format!(
-            "{raw:?} is not a backup status; accepted: 1 (or in-progress), 2 (or complete)"
-        )),
-    }
-}
-
-/// A time as the API writes it, `YYYY-MM-DD hh:mm:ss`; a day alone means its start or, with
-/// `end_of_day`, its last second; a `T` between date and time is accepted.
-fn parse_time(raw: &str, end_of_day: bool) -> Result<String, String> {
-    let raw = raw.trim();
-    let full = if raw.len() == 10 {
-        format!("{raw} {}", if end_of_day { "23:59:59" } else { "00:00:00" })
-    } else {
-        raw.replacen('T', " ", 1)
-    };
-    match UtcDateTime::parse(&full) {
-        Some(time) => Ok(time.to_string()),
-        None => Err(format!(
-            "{raw:?} is not a time; accepted: \"YYYY-MM-DD hh:mm:ss\" or YYYY-MM-DD (server \
-             time), a real date from 1970"
-        )),
-    }
-}
-
-/// `--begin-time`: a day alone means its start.
-pub fn parse_begin_time(raw: &str) -> Result<String, String> {
-    parse_time(raw, false)
-}
-
-/// `--end-time`: a day alone means its end.
-pub fn parse_end_time(raw: &str) -> Result<String, String> {
-    parse_time(raw, true)
-}
 
 fn status_name(status: Option<i64>) -> String {
     match status {

@@ -10,9 +10,9 @@ use tencentcloud_transport::credentials::{
 use tencentcloud_transport::{CallOptions, Client, Endpoint, Language, RetryPolicy};
 
 pub use crate::args::Globals;
-use crate::download_cmd::Progress;
 use crate::exit::{self, CliError, Exit};
 use crate::output::Format;
+use crate::progress::Progress;
 
 impl Globals {
     /// Attempts per call and per file when the command line or environment sets them.

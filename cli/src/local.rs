@@ -8,10 +8,11 @@ use tencentcloud_redis_emulator::cli::{serve_until_stopped, EmulatorArgs};
 use tencentcloud_redis_emulator::{DemoData, Emulator};
 
 use crate::args::DemoArgs;
-use crate::download_cmd::{self, bytes, Job, Reporting};
+use crate::download_cmd::{self, Job, Reporting};
 use crate::exit::{self, CliError, Exit};
 use crate::globals::Globals;
 use crate::output::Format;
+use crate::progress::bytes;
 
 fn start_error(e: tencentcloud_redis_emulator::StartError) -> CliError {
     let exit = match &e {

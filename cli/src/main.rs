@@ -9,6 +9,8 @@ mod exit;
 mod globals;
 mod local;
 mod output;
+mod parse;
+mod progress;
 mod registry;
 
 use std::process::ExitCode;

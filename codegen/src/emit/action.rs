@@ -5,9 +5,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::errors::emit_action_error;
+use super::options::Options;
 use super::structs::{emit_struct, Mode, Scope, StructSpec};
 use super::usage::Directions;
-use super::Options;
 use crate::docs;
 use crate::schema::names;
 use crate::schema::{Action, BaseType, Schema};

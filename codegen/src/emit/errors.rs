@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident};
+use super::tokens::{doc_attrs, ident};
 use crate::docs;
 use crate::schema::names;
 use crate::schema::{Action, ErrorCode, Schema};

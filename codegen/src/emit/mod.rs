@@ -8,25 +8,21 @@
 mod action;
 mod enums;
 mod errors;
+mod options;
 mod structs;
+mod tokens;
 mod types;
 mod usage;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::docs;
 use crate::schema::names;
 use crate::schema::Schema;
+pub use options::Options;
+use tokens::doc_attrs;
 use usage::{Usage, DESERIALIZE_FEATURE, SERIALIZE_FEATURE};
-
-/// Choices about the output that are not facts of the API.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Options {
-    /// The name of the crate the binding is compiled into (e.g. `tencentcloud_redis`). When set,
-    /// each action's docs carry a `no_run` example that calls it through that crate's `Client`.
-    pub crate_name: Option<String>,
-}
 
 /// Generates the binding for `schema`. Deterministic: the same schema gives the same tokens.
 pub fn generate(schema: &Schema, options: &Options) -> TokenStream {
@@ -104,21 +100,6 @@ fn emit_registry(schema: &Schema) -> TokenStream {
             }
         }
     }
-}
-
-pub(super) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
-    let mut lines = Vec::new();
-    for (i, p) in paragraphs.iter().filter(|p| !p.is_empty()).enumerate() {
-        if i > 0 {
-            lines.push(String::new());
-        }
-        lines.extend(docs::lines(p));
-    }
-    quote! { #(#[doc = #lines])* }
-}
-
-pub(super) fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
 }
 
 fn emit_service(schema: &Schema) -> TokenStream {

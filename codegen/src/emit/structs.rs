@@ -4,8 +4,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::tokens::{doc_attrs, ident};
 use super::usage::{serde_derives, Directions};
-use super::{doc_attrs, ident};
 use crate::docs;
 use crate::schema::names;
 use crate::schema::{BaseType, Member};

@@ -6,8 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::enums::emit_enum;
-use super::ident;
 use super::structs::{emit_struct, Mode, Scope, StructSpec};
+use super::tokens::ident;
 use super::usage::Usage;
 use crate::docs;
 use crate::schema::{Member, Schema};

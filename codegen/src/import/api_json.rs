@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::ImportError;
+use super::error::ImportError;
 use crate::schema::flat;
 use crate::schema::{
     Action, BaseType, DataType, Example, IntegerType, Member, Provenance, TypeExpr,

@@ -24,7 +24,7 @@
 
 use serde_json::{Map, Value};
 
-use super::ImportError;
+use super::error::ImportError;
 
 /// One parsed fixup.
 #[derive(Debug, Clone, PartialEq)]

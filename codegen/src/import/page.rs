@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::ImportError;
+use super::error::ImportError;
 use crate::schema::{
     Action, BaseType, EnumValue, ErrorCode, Example, IntegerType, Member, Provenance, Schema,
     TypeExpr,

@@ -4,11 +4,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::call::Client;
 use super::config::{
     check_region, is_loopback, parse_endpoint, system_clock, Clock, Endpoint, Language,
     RequestForm, ResolvedEndpoint, Timeouts,
 };
-use super::{Client, Inner};
+use super::inner::Inner;
 use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
 use crate::error::ConstructionError;
 use crate::ratelimit::{RateLimit, RateLimiter};
@@ -211,21 +212,26 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                credentials,
-                region: self.region,
-                endpoint,
-                language: self.language,
-                timeouts: self.timeouts,
-                retry: self.retry,
-                rate_limit: self.rate_limit,
-                form: self.form,
-                limiter: RateLimiter::default(),
-                signer: Signer::new(),
-                clock: self.clock.unwrap_or_else(|| Arc::new(system_clock)),
-            }),
-        })
+        Ok(Client::from_inner(Inner {
+            http,
+            credentials,
+            region: self.region,
+            endpoint,
+            language: self.language,
+            timeouts: self.timeouts,
+            retry: self.retry,
+            rate_limit: self.rate_limit,
+            form: self.form,
+            limiter: RateLimiter::default(),
+            signer: Signer::new(),
+            clock: self.clock.unwrap_or_else(|| Arc::new(system_clock)),
+        }))
+    }
+}
+
+impl Client {
+    /// A builder with the defaults of [`ClientBuilder::new`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
     }
 }

@@ -1,159 +1,17 @@
 //! The HTTP client: one generic [`Client::send`] for every action.
 
-// What can be configured (`config`), the builder that checks it (`builder`) and the loop that
-// signs, sends and retries each attempt (`attempt`); every public name is re-exported here,
-// so the files are not part of the API.
+// What can be configured (`config`), the builder that checks it (`builder`), what every
+// clone of a client shares (`inner`), the client and its send methods (`call`), and the loop
+// that signs, sends and retries each attempt (`attempt`); every public name is re-exported
+// here, so the files are not part of the API.
 mod attempt;
 mod builder;
+mod call;
 mod config;
-
-use std::fmt;
-use std::sync::Arc;
-
-use tracing::Instrument;
-
-use crate::action::Action;
-use crate::credentials::ProvideCredentials;
-use crate::error::Error;
-use crate::ratelimit::{RateLimit, RateLimiter};
-use crate::retry::RetryPolicy;
-use crate::sign::Signer;
-use attempt::CallState;
-use config::ResolvedEndpoint;
+mod inner;
 
 pub use builder::ClientBuilder;
+pub use call::{Client, SendOutcome};
 pub use config::{
     CallOptions, Clock, Endpoint, Language, RequestForm, Timeouts, MAX_RESPONSE_BYTES,
 };
-
-/// The result of a call with what it took to get it.
-#[derive(Debug)]
-pub struct SendOutcome<A: Action> {
-    /// The response or the error.
-    pub result: Result<A::Response, Error<A::Error>>,
-    /// Attempts made (1 when the first attempt settled it; 0 when the call failed before
-    /// sending anything).
-    pub attempts: u32,
-    /// `Response.RequestId` of the last answer, if there was one.
-    pub request_id: Option<String>,
-}
-
-// The state every clone of a client shares: the builder fills it in, the attempt loop reads it.
-struct Inner {
-    http: reqwest::Client,
-    credentials: Arc<dyn ProvideCredentials>,
-    region: Option<String>,
-    endpoint: ResolvedEndpoint,
-    language: Option<Language>,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
-    rate_limit: RateLimit,
-    form: RequestForm,
-    limiter: RateLimiter,
-    signer: Signer,
-    clock: Clock,
-}
-
-/// The Tencent Cloud API client. Cheap to clone (clones share the connection pool, the
-/// signing-key cache and the rate limiter); `Send + Sync`.
-///
-/// ```no_run
-/// # use tencentcloud_transport::{Client, Credentials};
-/// # fn demo() -> Result<(), tencentcloud_transport::ConstructionError> {
-/// let client = Client::builder()
-///     .region("ap-guangzhou")
-///     .credentials(Credentials::new("AKID...", "secret"))
-///     .build()?;
-/// // let response = client.send(SomeGeneratedRequest::new(..)).await?;
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &self.inner;
-        f.debug_struct("Client")
-            .field("region", &i.region)
-            .field("endpoint", &i.endpoint)
-            .field("language", &i.language)
-            .field("credentials", &i.credentials)
-            .field("timeouts", &i.timeouts)
-            .field("retry", &i.retry)
-            .field("rate_limit", &i.rate_limit)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Client {
-    /// A builder with the defaults of [`ClientBuilder::new`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// The underlying HTTP client (with the configured proxy, TLS and connect settings), for
-    /// related requests such as downloading from URLs an action returned. Those requests are
-    /// not signed, retried or rate limited by this client.
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.inner.http
-    }
-
-    /// The configured region, if any.
-    pub fn region(&self) -> Option<&str> {
-        self.inner.region.as_deref()
-    }
-
-    /// Sends `request` with the client's configuration and returns its response or error.
-    ///
-    /// Works for every type implementing [`Action`] (and references to them).
-    pub async fn send<A: Action>(&self, request: A) -> Result<A::Response, Error<A::Error>> {
-        self.send_detailed(request, CallOptions::default())
-            .await
-            .result
-    }
-
-    /// Like [`Client::send`], with per-call overrides.
-    pub async fn send_with<A: Action>(
-        &self,
-        request: A,
-        options: CallOptions,
-    ) -> Result<A::Response, Error<A::Error>> {
-        self.send_detailed(request, options).await.result
-    }
-
-    /// Like [`Client::send_with`], also reporting the number of attempts and the RequestId.
-    pub async fn send_detailed<A: Action>(
-        &self,
-        request: A,
-        options: CallOptions,
-    ) -> SendOutcome<A> {
-        let region = options.region.clone().or_else(|| self.inner.region.clone());
-        let span = tracing::info_span!(
-            "tencentcloud.call",
-            action = A::NAME,
-            service = A::SERVICE.name,
-            region = region.as_deref().unwrap_or(""),
-            attempts = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        let mut state = CallState {
-            attempts: 0,
-            request_id: None,
-        };
-        let result = self
-            .execute(&request, options, region, &mut state)
-            .instrument(span.clone())
-            .await;
-        span.record("attempts", state.attempts);
-        if let Some(id) = &state.request_id {
-            span.record("request_id", id.as_str());
-        }
-        SendOutcome {
-            result,
-            attempts: state.attempts,
-            request_id: state.request_id,
-        }
-    }
-}

@@ -9,7 +9,7 @@ use super::env::EnvProvider;
 use super::error::{CredentialsError, CredentialsErrorKind};
 use super::keys::Credentials;
 use super::profile::ProfileProvider;
-use super::{CredentialsFuture, ProvideCredentials};
+use super::provider::{CredentialsFuture, ProvideCredentials};
 
 /// Tries providers in order and uses the first that has credentials.
 ///

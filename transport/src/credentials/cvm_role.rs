@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::error::CredentialsError;
 use super::keys::Credentials;
-use super::{CredentialsFuture, ProvideCredentials};
+use super::provider::{CredentialsFuture, ProvideCredentials};
 
 /// The default metadata URL listing the CVM instance's CAM role.
 pub const CVM_METADATA_URL: &str =

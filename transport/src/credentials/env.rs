@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::error::CredentialsError;
 use super::keys::Credentials;
-use super::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
+use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
 
 /// The variable holding the SecretId.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";

@@ -22,20 +22,17 @@
 //! path, a metadata URL) as a constructor argument, so tests never need to change the process
 //! environment or touch `/etc`.
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-
-// The values (`keys`) and their error (`error`), one provider per file (`env`, `profile`,
-// `cvm_role`), and the chains that combine them (`chain`); all public names are re-exported
-// here, so the files are not part of the API.
+// The values (`keys`) and their error (`error`), the trait every source implements
+// (`provider`), one provider per file (`env`, `profile`, `cvm_role`), and the chains that
+// combine them (`chain`); all public names are re-exported here, so the files are not part of
+// the API.
 mod chain;
 mod cvm_role;
 mod env;
 mod error;
 mod keys;
 mod profile;
+mod provider;
 
 pub use chain::{CredentialsChain, DefaultCredentialsChain};
 pub use cvm_role::{CvmRoleProvider, CVM_METADATA_URL};
@@ -43,35 +40,4 @@ pub use env::{EnvProvider, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN};
 pub use error::{CredentialsError, CredentialsErrorKind};
 pub use keys::{Credentials, Secret};
 pub use profile::{ProfileProvider, ENV_PROFILE, PROFILE_FILE, SYSTEM_PROFILE_FILE};
-
-/// The future a [`ProvideCredentials`] implementation returns.
-pub type CredentialsFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
-
-/// A source of credentials, asked before every attempt.
-///
-/// Implementations should cache what is expensive to obtain and refresh it before it expires.
-pub trait ProvideCredentials: Send + Sync + fmt::Debug {
-    /// Current credentials.
-    fn provide_credentials(&self) -> CredentialsFuture<'_>;
-}
-
-impl ProvideCredentials for Credentials {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        let creds = self.clone();
-        Box::pin(async move { Ok(creds) })
-    }
-}
-
-impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        (**self).provide_credentials()
-    }
-}
-
-/// A function that looks up an environment variable.
-pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
-
-fn process_env() -> EnvLookup {
-    Arc::new(|name| std::env::var(name).ok())
-}
+pub use provider::{CredentialsFuture, EnvLookup, ProvideCredentials};

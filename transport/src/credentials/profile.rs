@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::error::CredentialsError;
 use super::keys::Credentials;
-use super::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
+use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
 
 /// The variable naming the profile section to read.
 pub const ENV_PROFILE: &str = "TENCENTCLOUD_PROFILE";
@@ -82,7 +82,7 @@ impl ProfileProvider {
 
     /// The system-wide file `/etc/tencentcloud/credentials`, with the profile from
     /// `TENCENTCLOUD_PROFILE` or `default`.
-    /// [`DefaultCredentialsChain`](super::DefaultCredentialsChain) reads it after the user's
+    /// [`DefaultCredentialsChain`](super::chain::DefaultCredentialsChain) reads it after the user's
     /// own file.
     pub fn system() -> Self {
         Self {

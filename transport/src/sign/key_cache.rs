@@ -1,5 +1,5 @@
 //! [`Signer`], the hot-path signer: the same `Authorization` header as
-//! [`sign_stages`](super::sign_stages), with the derived keys and the canonical requests'
+//! [`sign_stages`](super::stages::sign_stages), with the derived keys and the canonical requests'
 //! constant starts cached.
 
 use std::fmt;
@@ -44,7 +44,7 @@ struct Caches {
 }
 
 /// The hot-path signer: produces the same `Authorization` header as
-/// [`sign_stages`](super::sign_stages) without building intermediate strings. It caches the
+/// [`sign_stages`](super::stages::sign_stages) without building intermediate strings. It caches the
 /// derived key per (secret key, date, service) as a pre-keyed HMAC state, and the hash state of
 /// the canonical request's constant start per (method, content type, host), so a warm
 /// signature costs the SHA-256 blocks that depend on the payload and the timestamp and little

@@ -62,7 +62,7 @@ pub use key_cache::Signer;
 pub use stages::{
     authorization_header, canonical_request, canonical_request_with_headers, credential_scope,
     derive_signing_key, hex_encode, payload_hash, sign_stages, signature, string_to_sign,
-    SigningParams, SigningStages,
+    SigningParams, SigningStages, ALGORITHM, SCOPE_TERMINATOR, SIGNED_HEADERS,
 };
 pub use verify::{
     constant_time_eq, parse_authorization, timestamp_is_fresh, verify, verify_accepting_bare_host,
@@ -71,12 +71,3 @@ pub use verify::{
 
 // The date type moved to `crate::time`; `sign::UtcDate` stays for existing callers.
 pub use crate::time::UtcDate;
-
-/// The algorithm name that starts the string to sign and the `Authorization` header.
-pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
-
-/// The signed headers list the client always uses.
-pub const SIGNED_HEADERS: &str = "content-type;host";
-
-/// The final component of every credential scope.
-pub const SCOPE_TERMINATOR: &str = "tc3_request";

@@ -8,8 +8,16 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::{ALGORITHM, SCOPE_TERMINATOR, SIGNED_HEADERS};
 use crate::time::UtcDate;
+
+/// The algorithm name that starts the string to sign and the `Authorization` header.
+pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+
+/// The signed headers list the client always uses.
+pub const SIGNED_HEADERS: &str = "content-type;host";
+
+/// The final component of every credential scope.
+pub const SCOPE_TERMINATOR: &str = "tc3_request";
 
 pub(super) type HmacSha256 = Hmac<Sha256>;
 

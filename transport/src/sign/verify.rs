@@ -8,9 +8,8 @@ use subtle::ConstantTimeEq;
 
 use super::stages::{
     canonical_request_with_headers, credential_scope, derive_signing_key, payload_hash, signature,
-    string_to_sign,
+    string_to_sign, ALGORITHM, SCOPE_TERMINATOR,
 };
-use super::{ALGORITHM, SCOPE_TERMINATOR};
 use crate::time::UtcDate;
 
 /// The parts of a TC3 `Authorization` header, borrowed from the header value.
