@@ -110,7 +110,7 @@ pub mod types {
     pub struct BackupLimitVpcItem {
         /// Region of the VPCs listed in VpcList, for example ap-guangzhou.
         ///
-        /// Wire name `Region`, String. Always returned.
+        /// Wire name `Region`, String. Required when sent.
         #[serde(
             rename = "Region",
             default,
@@ -119,7 +119,7 @@ pub mod types {
         pub region: String,
         /// IDs of the VPCs in Region that may download backup files.
         ///
-        /// Wire name `VpcList`, Array of String. Always returned.
+        /// Wire name `VpcList`, Array of String. Required when sent.
         #[serde(
             rename = "VpcList",
             default,

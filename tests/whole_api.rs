@@ -11,9 +11,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tencentcloud_codegen::import::{api_json, fixups};
+use tencentcloud_codegen::import::fixups;
 use tencentcloud_codegen::schema::flat;
-use tencentcloud_codegen::schema::{load, read_schema_dir, write};
+use tencentcloud_codegen::schema::read_schema_dir;
+use tencentcloud_codegen::sync::{sync, SyncInput};
 use tencentcloud_codegen::{render, Options};
 
 fn repo() -> PathBuf {
@@ -80,30 +81,21 @@ fn whole_redis_api_generates_compiles_and_round_trips_every_example() {
     let example_fixups =
         fixups::parse_example_fixups(fixups_label, &read(&repo().join(fixups_label)))
             .expect("fixups parse");
-    let imported = api_json::import_api_json(
-        "api.json",
-        &read(&spec.join("api.json")),
-        Some(&read(&spec.join("examples.json"))),
-        Some((fixups_label, &example_fixups)),
-        &[],
-    )
-    .unwrap_or_else(|e| panic!("import failed: {e}"));
-    for action in &imported.actions {
-        let path = schema_dir
-            .join("actions")
-            .join(format!("{}.json", action.name));
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, write::to_pretty(&write::action_json(action))).expect("write");
-    }
-    for data_type in &imported.types {
-        let path = schema_dir
-            .join("types")
-            .join(format!("{}.json", data_type.name));
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, write::to_pretty(&write::data_type_json(data_type))).expect("write");
-    }
-    let schema = load(&read_schema_dir(&schema_dir).expect("readable"))
-        .unwrap_or_else(|e| panic!("the imported schema is invalid: {e}"));
+    let bare = read_schema_dir(&schema_dir).expect("readable");
+    let synced = sync(SyncInput {
+        schema: &bare,
+        api_json: ("api.json", &read(&spec.join("api.json"))),
+        examples: Some(("examples.json", &read(&spec.join("examples.json")))),
+        example_fixups: Some((fixups_label, &example_fixups)),
+        source: "tccli-intl-en",
+    })
+    .unwrap_or_else(|e| panic!("sync failed: {e}"));
+    assert!(
+        synced.report.problems.is_empty(),
+        "open problems in the vendor examples: {:?}",
+        synced.report.problems
+    );
+    let schema = synced.schema;
     let source = render(&schema, &Options::default()).unwrap_or_else(|e| panic!("render: {e}"));
 
     // The throwaway crate: the binding as its library, a generated round-trip test.
@@ -167,10 +159,6 @@ fn whole_redis_api_generates_compiles_and_round_trips_every_example() {
             .expect("write");
         }
     }
-    assert_eq!(
-        query_count, imported.query_examples,
-        "every query-string example is checked"
-    );
     let harness = format!(
         r#####"//! Every documented example through the generated types.
 use serde_json::Value;
@@ -256,12 +244,11 @@ fn every_example_round_trips() {{
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!(
-        "whole Redis API: {} actions, {} data types, {} examples ({} JSON bodies, {} query strings, each also re-encoded to its query form)",
+        "whole Redis API: {} actions, {} data types, {} examples ({} query strings, each also re-encoded to its query form)",
         schema.actions.len(),
         schema.types.len(),
         example_count,
-        imported.json_examples,
-        imported.query_examples
+        query_count
     );
     println!("{stdout}");
     assert!(

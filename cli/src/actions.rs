@@ -41,7 +41,7 @@ fn value_name(member: &Member) -> &'static str {
 fn member_help(member: &Member) -> String {
     let mut help = member.description.trim().to_owned();
     if help.is_empty() {
-        help = "(no description in the API documentation)".into();
+        help = "(no description written yet)".into();
     }
     let mut facts = vec![format!("{} `{}`", member.ty.doc_name(), member.name)];
     if member.ty.array {

@@ -44,6 +44,16 @@ fn escape_word(word: &str, starts_line: bool, out: &mut String) {
     }
 }
 
+/// The escaped description, or the plain statement that none is written yet: a missing doc is
+/// said, not hidden, and never invented.
+pub fn description_or_none(text: &str, what: &str) -> String {
+    if text.trim().is_empty() {
+        format!("No description of this {what} has been written yet.")
+    } else {
+        escape(text)
+    }
+}
+
 /// Splits Markdown into the lines of a doc comment, each with the leading space that makes
 /// `/// text` read naturally.
 pub fn lines(markdown: &str) -> Vec<String> {

@@ -9,6 +9,9 @@ mod docs;
 mod emit;
 mod error;
 pub mod import;
+pub mod report;
+pub mod schema_files;
+pub mod sync;
 
 pub use emit::Options;
 pub use error::GenerateError;

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tencentcloud_codegen::import::{self, fixups};
-use tencentcloud_codegen::schema::{load, read_schema_dir, Schema};
+use tencentcloud_codegen::import::{self, fixups, ImportError, PageImport};
+use tencentcloud_codegen::report::{ChangeKind, Semver};
+use tencentcloud_codegen::schema::{load, read_schema_dir, write, Schema, SourceFile};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -23,8 +24,23 @@ fn seed_page() -> (String, String) {
     (PAGE.to_owned(), text)
 }
 
+fn files() -> Vec<SourceFile> {
+    read_schema_dir(&repo().join("schema")).expect("readable")
+}
+
 fn schema() -> Schema {
-    load(&read_schema_dir(&repo().join("schema")).expect("readable")).expect("valid")
+    load(&files()).expect("valid")
+}
+
+/// Follows `page` into the committed schema, with the committed fixups when `fixups` says so.
+fn follow(page: &str, fixups: Option<&str>) -> Result<PageImport, ImportError> {
+    let (label, _) = seed_page();
+    import::import_page(
+        &label,
+        page,
+        &files(),
+        fixups.map(|text| ("schema/fixups/DescribeBackupUrl.json", text)),
+    )
 }
 
 fn fixups_text() -> String {
@@ -34,22 +50,15 @@ fn fixups_text() -> String {
 
 #[test]
 fn seed_page_and_fixups_reproduce_the_committed_schema_exactly() {
-    let (label, page) = seed_page();
-    let fixups = fixups_text();
-    let (action, text) = import::import_page_to_schema(
-        &label,
-        &page,
-        &schema(),
-        Some(("schema/fixups/DescribeBackupUrl.json", &fixups)),
-    )
-    .expect("imports");
-    let committed = std::fs::read_to_string(repo().join("schema/actions/DescribeBackupUrl.json"))
-        .expect("committed");
-    assert_eq!(action.name, "DescribeBackupUrl");
+    let (_, page) = seed_page();
+    let imported = follow(&page, Some(&fixups_text())).expect("imports");
     assert_eq!(
-        text, committed,
+        imported.report.changes,
+        vec![],
         "re-import the page with tc-codegen import-page and review the diff"
     );
+    assert!(imported.files.is_empty(), "{:?}", imported.files);
+    assert_eq!(imported.schema, schema());
 }
 
 #[test]
@@ -58,8 +67,8 @@ fn every_fixup_is_needed_and_still_applies() {
     let parsed = fixups::parse("fixups", &fixups_text()).expect("parses");
     assert!(!parsed.fixups.is_empty());
     // Without the fixups the import differs exactly where each fixup points.
-    let (_, bare) = import::import_page_to_schema(&label, &page, &schema(), None).expect("imports");
-    let mut bare: serde_json::Value = serde_json::from_str(&bare).expect("json");
+    let (action, _) = import::page::import_page(&label, &page, &schema()).expect("imports");
+    let mut bare = write::action_json(&action);
     fixups::apply("fixups", &parsed, &mut bare).expect("every fixup applies to today's import");
     let committed: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(repo().join("schema/actions/DescribeBackupUrl.json"))
@@ -67,11 +76,109 @@ fn every_fixup_is_needed_and_still_applies() {
     )
     .expect("json");
     assert_eq!(bare, committed);
+    let unfixed = follow(&page, None).expect("imports without fixups");
+    assert!(!unfixed.report.changes.is_empty());
+}
+
+#[test]
+fn a_new_value_of_a_shared_enum_updates_every_member_that_shares_it() {
+    let (_, page) = seed_page();
+    let with_value = page.replace(
+        " - Customize: Backup files can be downloaded from the user-defined VPC. |",
+        " - Customize: Backup files can be downloaded from the user-defined VPC. - LimitOnlyPublic: Backup files can be downloaded only from the public network. |",
+    );
+    assert_ne!(
+        with_value, page,
+        "the page text this test edits is still there"
+    );
+    let imported = follow(&with_value, Some(&fixups_text())).expect("the shared enum follows");
+    let added: Vec<(&str, Semver)> = imported
+        .report
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::EnumValue)
+        .map(|c| (c.path.as_str(), c.semver))
+        .collect();
+    assert_eq!(
+        added,
+        vec![
+            (
+                "DescribeBackupDownloadRestriction/output/LimitType/values/LimitOnlyPublic",
+                Semver::Minor
+            ),
+            (
+                "DescribeBackupUrl/input/LimitType/values/LimitOnlyPublic",
+                Semver::Minor
+            ),
+            (
+                "ModifyBackupDownloadRestriction/input/LimitType/values/LimitOnlyPublic",
+                Semver::Minor
+            ),
+        ]
+    );
+    let written: Vec<&str> = imported.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        written,
+        vec![
+            "schema/actions/DescribeBackupDownloadRestriction.json",
+            "schema/actions/DescribeBackupUrl.json",
+            "schema/actions/ModifyBackupDownloadRestriction.json",
+        ]
+    );
+    let modify = imported
+        .schema
+        .actions
+        .iter()
+        .find(|a| a.name == "ModifyBackupDownloadRestriction")
+        .expect("action");
+    let limit = modify
+        .input
+        .iter()
+        .find(|m| m.name == "LimitType")
+        .expect("member");
+    assert_eq!(
+        limit.values.last().map(|v| v.value.as_str()),
+        Some("LimitOnlyPublic")
+    );
+}
+
+#[test]
+fn contradictory_defaults_of_a_shared_enum_are_a_decision_for_a_person() {
+    let (_, page) = seed_page();
+    // The page moves the default from In to NotIn; ModifyBackupDownloadRestriction, which
+    // shares the enum, still documents In.
+    let changed = page.replace(
+        "- In: yes. This is the default value. - NotIn: no.",
+        "- In: yes. - NotIn: no. This is the default value.",
+    );
+    assert_ne!(
+        changed, page,
+        "the page text this test edits is still there"
+    );
+    let err = follow(&changed, Some(&fixups_text())).expect_err("a conflict");
+    assert!(
+        err.source
+            .ends_with("actions/DescribeBackupDownloadRestriction.json")
+            || err
+                .source
+                .ends_with("actions/ModifyBackupDownloadRestriction.json"),
+        "{err}"
+    );
+    assert!(err.location.ends_with("/default"), "{err}");
+    let shown = err.to_string();
+    for words in [
+        "defaults to In here but to NotIn",
+        "/input/",
+        "enum_name",
+        "fixup",
+    ] {
+        assert!(shown.contains(words), "{words:?} in {shown}");
+    }
 }
 
 #[test]
 fn a_stale_fixup_fails_loudly() {
-    let (label, page) = seed_page();
+    let (_, page) = seed_page();
     // The docs start listing the value themselves: the fixup's `expect` no longer matches.
     let changed = page.replace(
         "indicating that backup files can be downloaded in the custom LimitVpc . |",
@@ -81,10 +188,7 @@ fn a_stale_fixup_fails_loudly() {
         changed, page,
         "the page text this test edits is still there"
     );
-    let fixups = fixups_text();
-    let err =
-        import::import_page_to_schema(&label, &changed, &schema(), Some(("fx.json", &fixups)))
-            .expect_err("a stale fixup must fail");
+    let err = follow(&changed, Some(&fixups_text())).expect_err("a stale fixup must fail");
     let shown = err.to_string();
     assert!(
         shown.contains("fixup \"vpc-comparison-symbol-values\""),
@@ -95,16 +199,10 @@ fn a_stale_fixup_fails_loudly() {
 
 #[test]
 fn a_fixup_whose_target_vanished_fails_loudly() {
-    let (label, page) = seed_page();
+    let (_, page) = seed_page();
     let changed = page.replace("\nVpcComparisonSymbol | No |", "\nVpcCompareSymbol | No |");
     assert_ne!(changed, page);
-    let err = import::import_page_to_schema(
-        &label,
-        &changed,
-        &schema(),
-        Some(("fx.json", &fixups_text())),
-    )
-    .expect_err("missing target");
+    let err = follow(&changed, Some(&fixups_text())).expect_err("missing target");
     assert!(
         err.to_string()
             .contains("target /input/VpcComparisonSymbol not found"),
@@ -114,13 +212,12 @@ fn a_fixup_whose_target_vanished_fails_loudly() {
 
 #[test]
 fn an_unknown_type_is_reported_with_what_is_known() {
-    let (label, page) = seed_page();
+    let (_, page) = seed_page();
     let changed = page.replace(
         "Array of BackupLimitVpcItem",
         "Array of BackupLimitVpcThing",
     );
-    let err =
-        import::import_page_to_schema(&label, &changed, &schema(), None).expect_err("unknown type");
+    let err = follow(&changed, None).expect_err("unknown type");
     let shown = err.to_string();
     assert!(shown.contains("line 15: LimitVpc.N"), "{shown}");
     assert!(

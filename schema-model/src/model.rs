@@ -57,6 +57,14 @@ pub struct Provenance {
     pub file: Option<String>,
 }
 
+impl Provenance {
+    /// Whether the item was transcribed from a doc page (`schema/pages/`): such items follow
+    /// `tc-codegen import-page`, and `tc-codegen sync` only reports how the vendor spec differs.
+    pub fn is_page(&self) -> bool {
+        self.file.as_deref().is_some_and(|f| f.contains("pages/"))
+    }
+}
+
 /// `service.json`: the service's identity and hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
@@ -74,6 +82,9 @@ pub struct Service {
     pub region_required: bool,
     /// Where these facts come from.
     pub provenance: Provenance,
+    /// The vendor spec `tc-codegen sync` last brought the schema up to, e.g.
+    /// `tccli-intl-en 3.1.193.1`.
+    pub synced: Option<String>,
 }
 
 /// The service's API hosts.
@@ -126,7 +137,7 @@ pub struct DataType {
     pub file: String,
     /// The type's name, e.g. `BackupDownloadInfo`.
     pub name: String,
-    /// What the type is, in the project's words.
+    /// What the type is, in the project's words; empty while none is written.
     pub description: String,
     /// Where its facts come from.
     pub provenance: Option<Provenance>,
@@ -141,7 +152,7 @@ pub struct Action {
     pub file: String,
     /// The wire name, sent as `X-TC-Action`, e.g. `DescribeBackupUrl`.
     pub name: String,
-    /// What the action does.
+    /// What the action does; empty while none is written.
     pub description: String,
     /// Documented maximum number of requests per second.
     pub rate_limit_per_second: Option<u32>,
@@ -160,7 +171,7 @@ pub struct Action {
 /// A documented example call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
-    /// What the example shows.
+    /// What the example shows; empty while none is written.
     pub title: String,
     /// The request body, as a JSON object.
     pub request: Value,
@@ -175,10 +186,17 @@ pub struct Member {
     pub name: String,
     /// Its type.
     pub ty: TypeExpr,
-    /// What it means, without the sentences the flags below stand for.
+    /// What it means, without the sentences the flags below stand for; empty while the
+    /// project has written none.
     pub description: String,
-    /// The docs' "Required: Yes" (for inputs), or "always present" for outputs.
+    /// The docs' "Required: Yes" (for inputs and the types they send): a `new(..)` argument.
+    /// For outputs, the project's promise that the member is always present (`RequestId`),
+    /// which lets it decode as a bare value.
     pub required: bool,
+    /// The vendor spec says the service always returns this member (`output_required`, or
+    /// `required` on outputs in older releases). A documented fact only: the generated type
+    /// stays tolerant of its absence, since the vendor's own examples omit such members.
+    pub always_returned: bool,
     /// The docs say the value may be `null`.
     pub nullable: bool,
     /// The docs say the member "will be disused soon".

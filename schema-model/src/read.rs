@@ -176,6 +176,19 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A text the project may not have written yet: absent means none (empty); a present but
+    /// blank one is refused, so that "none yet" has one spelling.
+    fn written_text(&self, key: &str) -> Result<String, SchemaError> {
+        match self.opt_string(key)? {
+            None => Ok(String::new()),
+            Some(text) if text.trim().is_empty() => Err(self.err(
+                key,
+                format!("\"{key}\" is blank; leave the key out while no text is written"),
+            )),
+            Some(text) => Ok(text),
+        }
+    }
+
     /// A boolean that may be absent (`None`), unlike [`Obj::opt_bool`] where absent is false.
     fn opt_flag(&self, key: &str) -> Result<Option<bool>, SchemaError> {
         match self.map.get(key) {
@@ -255,6 +268,7 @@ fn read_service(file: &str, value: &Value) -> Result<Service, SchemaError> {
             "hosts",
             "region_required",
             "provenance",
+            "synced",
         ],
     )?;
     let hosts = obj.object("hosts", &["default", "mainland", "regional"])?;
@@ -272,6 +286,7 @@ fn read_service(file: &str, value: &Value) -> Result<Service, SchemaError> {
         },
         region_required: obj.opt_bool("region_required")?,
         provenance,
+        synced: obj.opt_string("synced")?,
     })
 }
 
@@ -332,7 +347,7 @@ pub fn read_data_type(file: &str, stem: &str, value: &Value) -> Result<DataType,
     Ok(DataType {
         file: file.to_owned(),
         name,
-        description: obj.string("description")?,
+        description: obj.written_text("description")?,
         provenance: read_provenance(&obj, "provenance")?,
         members: read_members(&obj, "members", true)?,
     })
@@ -389,7 +404,7 @@ pub fn read_action(file: &str, stem: &str, value: &Value) -> Result<Action, Sche
             ));
         }
         examples.push(Example {
-            title: e.string("title")?,
+            title: e.written_text("title")?,
             request,
             response,
         });
@@ -397,7 +412,7 @@ pub fn read_action(file: &str, stem: &str, value: &Value) -> Result<Action, Sche
     Ok(Action {
         file: file.to_owned(),
         name,
-        description: obj.string("description")?,
+        description: obj.written_text("description")?,
         rate_limit_per_second,
         provenance: read_provenance(&obj, "provenance")?,
         input: read_members(&obj, "input", true)?,
@@ -412,6 +427,7 @@ const MEMBER_KEYS: &[&str] = &[
     "type",
     "description",
     "required",
+    "always_returned",
     "nullable",
     "deprecated",
     "values",
@@ -466,8 +482,9 @@ fn read_member(file: &str, pointer: &str, value: &Value) -> Result<Member, Schem
     Ok(Member {
         name: m.string("name")?,
         ty,
-        description: m.string("description")?,
+        description: m.written_text("description")?,
         required: m.opt_bool("required")?,
+        always_returned: m.opt_bool("always_returned")?,
         nullable: m.opt_bool("nullable")?,
         deprecated: m.opt_bool("deprecated")?,
         values,

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Action, BaseType, DataType, ErrorCode, Member, Provenance};
+use crate::model::{Action, BaseType, DataType, ErrorCode, Member, Provenance, Service};
 
 /// Renders a JSON value the way every schema file is laid out: two-space indentation, UTF-8,
 /// a final newline.
@@ -17,7 +17,7 @@ pub fn to_pretty(value: &Value) -> String {
 pub fn action_json(action: &Action) -> Value {
     let mut obj = Map::new();
     obj.insert("name".into(), json!(action.name));
-    obj.insert("description".into(), json!(action.description));
+    insert_written(&mut obj, "description", &action.description);
     if let Some(rate) = action.rate_limit_per_second {
         obj.insert("rate_limit_per_second".into(), json!(rate));
     }
@@ -30,7 +30,13 @@ pub fn action_json(action: &Action) -> Value {
     let examples: Vec<Value> = action
         .examples
         .iter()
-        .map(|e| json!({"title": e.title, "request": e.request, "response": e.response}))
+        .map(|e| {
+            let mut example = Map::new();
+            insert_written(&mut example, "title", &e.title);
+            example.insert("request".into(), e.request.clone());
+            example.insert("response".into(), e.response.clone());
+            Value::Object(example)
+        })
         .collect();
     obj.insert("examples".into(), Value::Array(examples));
     Value::Object(obj)
@@ -40,12 +46,41 @@ pub fn action_json(action: &Action) -> Value {
 pub fn data_type_json(data_type: &DataType) -> Value {
     let mut obj = Map::new();
     obj.insert("name".into(), json!(data_type.name));
-    obj.insert("description".into(), json!(data_type.description));
+    insert_written(&mut obj, "description", &data_type.description);
     if let Some(p) = &data_type.provenance {
         obj.insert("provenance".into(), provenance_json(p));
     }
     obj.insert("members".into(), members_json(&data_type.members, false));
     Value::Object(obj)
+}
+
+/// `service.json`.
+pub fn service_json(service: &Service) -> Value {
+    let mut obj = Map::new();
+    obj.insert("service".into(), json!(service.service));
+    obj.insert("version".into(), json!(service.version));
+    obj.insert("title".into(), json!(service.title));
+    obj.insert(
+        "hosts".into(),
+        json!({
+            "default": service.hosts.default,
+            "mainland": service.hosts.mainland,
+            "regional": service.hosts.regional,
+        }),
+    );
+    obj.insert("region_required".into(), json!(service.region_required));
+    obj.insert("provenance".into(), provenance_json(&service.provenance));
+    if let Some(synced) = &service.synced {
+        obj.insert("synced".into(), json!(synced));
+    }
+    Value::Object(obj)
+}
+
+/// Text the project may not have written yet is left out while empty.
+fn insert_written(obj: &mut Map<String, Value>, key: &str, text: &str) {
+    if !text.is_empty() {
+        obj.insert(key.into(), json!(text));
+    }
 }
 
 fn provenance_json(p: &Provenance) -> Value {
@@ -93,13 +128,16 @@ fn members_json(members: &[Member], always_required: bool) -> Value {
                 if always_required || m.required {
                     obj.insert("required".into(), json!(m.required));
                 }
+                if m.always_returned {
+                    obj.insert("always_returned".into(), json!(true));
+                }
                 if m.nullable {
                     obj.insert("nullable".into(), json!(true));
                 }
                 if m.deprecated {
                     obj.insert("deprecated".into(), json!(true));
                 }
-                obj.insert("description".into(), json!(m.description));
+                insert_written(&mut obj, "description", &m.description);
                 if !m.values.is_empty() {
                     let values: Vec<Value> = m
                         .values

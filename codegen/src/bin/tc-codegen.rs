@@ -1,10 +1,15 @@
-//! `tc-codegen`: check the schema, render the binding, import documentation into the schema.
+//! `tc-codegen`: check the schema, render the binding, follow the documentation (a doc page or
+//! the vendor's API spec) into the schema with a report of every change.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use tencentcloud_codegen::import::{self, fixups};
+use tencentcloud_codegen::report::{add_to_changelog, Report};
 use tencentcloud_codegen::schema::{load, read_schema_dir, write};
-use tencentcloud_codegen::{import, render, Options};
+use tencentcloud_codegen::schema_files::FileChange;
+use tencentcloud_codegen::sync::{sync, SyncInput};
+use tencentcloud_codegen::{render, Options};
 
 const USAGE: &str = "usage:
   tc-codegen check  [--schema DIR]
@@ -14,40 +19,57 @@ const USAGE: &str = "usage:
       into, for the doc examples (build.rs passes its own package name).
   tc-codegen fmt [--schema DIR]
       Rewrite every action and data type file in the canonical layout importers use.
-  tc-codegen import-page PAGE.txt [--schema DIR] [-o FILE|-]
-      Import a doc page (text form) into DIR/actions/ACTION.json, applying the named
-      fixups in DIR/fixups/ACTION.json. -o - prints instead of writing.
-  tc-codegen import-api-json API.json [--examples EXAMPLES.json [--fixups FILE]]
-                             [--action NAME]... [--schema DIR] [--overwrite]
-      Import actions (all, or each --action) and the data types they use from the
-      official CLI's api.json into DIR/actions and DIR/types. Existing files are kept
-      unless --overwrite. --fixups corrects broken vendor examples by name
-      (schema/fixups/vendor-examples.json).
+  tc-codegen sync --api-json FILE [--examples FILE] [--fixups FILE] [--source TEXT]
+                  [--schema DIR] [--dry-run] [--check] [--report text|json]
+                  [--changelog FILE | --no-changelog]
+      Bring DIR up to a release of the vendor's API spec (api.json of PyPI tccli-intl-en):
+      new actions, data types and members are added, changed facts updated, removed ones
+      removed; descriptions, enum values, error codes and examples the project wrote are
+      kept. Examples come from --examples for actions that have none; broken ones are
+      reported with the fixup that would settle them (--fixups, default
+      DIR/fixups/vendor-examples.json). --source names what is synced in the provenance and
+      the report (default: SOURCE beside api.json, else its file name). The report lists
+      every change with its semver class; the changelog (default: CHANGELOG.md beside DIR)
+      gets an \"API changes\" section.
+  tc-codegen import-page PAGE.txt [--schema DIR] [--dry-run] [--check] [--report text|json]
+                         [--changelog FILE | --no-changelog]
+      Follow a doc page (text form) into DIR/actions/ACTION.json, applying the named fixups
+      in DIR/fixups/ACTION.json; members that share an enum with the page's get its new
+      values. Reports like sync.
 
-exit codes: 0 success, 1 invalid schema, import or I/O error, 2 bad usage";
+--dry-run writes nothing; --check writes nothing and exits 1 when anything would change or
+a problem in the vendor data is open (for CI).
+
+exit codes: 0 success, 1 --check found work to do, 2 bad usage or bad input (an invalid
+schema, a malformed spec, a stale fixup: the message names the file and the place), 3 a file
+could not be written";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(message)) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Failed(message)) => {
+        Ok(code) => code,
+        Err(failure) => {
+            let (message, code) = match failure {
+                Failure::Usage(m) => (format!("{m}\n\n{USAGE}"), 2),
+                Failure::Input(m) => (m, 2),
+                Failure::Write(m) => (m, 3),
+            };
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }
 
 enum Failure {
     Usage(String),
-    Failed(String),
+    /// Bad input: an invalid schema, spec, page or fixup.
+    Input(String),
+    /// A file could not be written.
+    Write(String),
 }
 
-fn failed(e: impl ToString) -> Failure {
-    Failure::Failed(e.to_string())
+fn input(e: impl ToString) -> Failure {
+    Failure::Input(e.to_string())
 }
 
 /// Parsed command-line arguments: one positional at most, and options.
@@ -57,31 +79,43 @@ struct Args {
     schema: Option<PathBuf>,
     output: Option<String>,
     crate_name: Option<String>,
+    api_json: Option<PathBuf>,
     examples: Option<PathBuf>,
     fixups: Option<PathBuf>,
-    actions: Vec<String>,
-    overwrite: bool,
+    source: Option<String>,
+    changelog: Option<PathBuf>,
+    no_changelog: bool,
+    dry_run: bool,
+    check: bool,
+    report_json: bool,
 }
 
 fn parse(command: &str, rest: &[String]) -> Result<Args, Failure> {
     let mut args = Args::default();
     let mut iter = rest.iter();
-    let allowed: &[&str] = match command {
+    const FOLLOW: &[&str] = &[
+        "--schema",
+        "--dry-run",
+        "--check",
+        "--report",
+        "--changelog",
+        "--no-changelog",
+    ];
+    let extra: &[&str] = match command {
         "check" | "fmt" => &["--schema"],
         "render" => &["--schema", "-o", "--output", "--crate"],
-        "import-page" => &["--schema", "-o", "--output"],
-        "import-api-json" => &[
-            "--schema",
-            "--examples",
-            "--fixups",
-            "--action",
-            "--overwrite",
-        ],
+        "import-page" => FOLLOW,
+        "sync" => &["--api-json", "--examples", "--fixups", "--source"],
         other => {
             return Err(Failure::Usage(format!(
-            "unknown command {other}; expected check, fmt, render, import-page or import-api-json"
-        )))
+                "unknown command {other}; expected check, fmt, render, sync or import-page"
+            )))
         }
+    };
+    let allowed: Vec<&str> = if command == "sync" {
+        FOLLOW.iter().chain(extra).copied().collect()
+    } else {
+        extra.to_vec()
     };
     while let Some(arg) = iter.next() {
         let mut value = || {
@@ -99,33 +133,54 @@ fn parse(command: &str, rest: &[String]) -> Result<Args, Failure> {
             "--schema" => args.schema = Some(PathBuf::from(value()?)),
             "-o" | "--output" => args.output = Some(value()?),
             "--crate" => args.crate_name = Some(value()?.replace('-', "_")),
+            "--api-json" => args.api_json = Some(PathBuf::from(value()?)),
             "--examples" => args.examples = Some(PathBuf::from(value()?)),
             "--fixups" => args.fixups = Some(PathBuf::from(value()?)),
-            "--action" => args.actions.push(value()?),
-            "--overwrite" => args.overwrite = true,
-            other if args.positional.is_none() => args.positional = Some(other.to_owned()),
+            "--source" => args.source = Some(value()?),
+            "--changelog" => args.changelog = Some(PathBuf::from(value()?)),
+            "--no-changelog" => args.no_changelog = true,
+            "--dry-run" => args.dry_run = true,
+            "--check" => args.check = true,
+            "--report" => match value()?.as_str() {
+                "text" => args.report_json = false,
+                "json" => args.report_json = true,
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "--report {other}: expected text or json"
+                    )))
+                }
+            },
+            other if args.positional.is_none() && command == "import-page" => {
+                args.positional = Some(other.to_owned())
+            }
             other => return Err(Failure::Usage(format!("unexpected argument {other}"))),
         }
+    }
+    if args.changelog.is_some() && args.no_changelog {
+        return Err(Failure::Usage(
+            "--changelog and --no-changelog contradict each other".into(),
+        ));
     }
     Ok(args)
 }
 
-fn run(args: &[String]) -> Result<(), Failure> {
+fn run(args: &[String]) -> Result<ExitCode, Failure> {
     let Some((command, rest)) = args.split_first() else {
         return Err(Failure::Usage("missing command".into()));
     };
     if matches!(command.as_str(), "-h" | "--help" | "help") {
         println!("{USAGE}");
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     let args = parse(command, rest)?;
     let schema_dir = args
         .schema
         .clone()
         .unwrap_or_else(|| PathBuf::from("schema"));
+    let schema = || load(&read_schema_dir(&schema_dir).map_err(input)?).map_err(input);
     match command.as_str() {
         "check" => {
-            let schema = load(&read_schema_dir(&schema_dir).map_err(failed)?).map_err(failed)?;
+            let schema = schema()?;
             println!(
                 "{}: valid; service {} {}, {} actions, {} data types, {} common error codes",
                 schema_dir.display(),
@@ -135,18 +190,21 @@ fn run(args: &[String]) -> Result<(), Failure> {
                 schema.types.len(),
                 schema.common_errors.errors.len()
             );
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         "render" => {
-            let schema = load(&read_schema_dir(&schema_dir).map_err(failed)?).map_err(failed)?;
             let options = Options {
-                crate_name: args.crate_name,
+                crate_name: args.crate_name.clone(),
             };
-            let source = render(&schema, &options).map_err(failed)?;
-            emit(args.output.as_deref(), &source)
+            let source = render(&schema()?, &options).map_err(input)?;
+            match args.output.as_deref() {
+                None | Some("-") => print!("{source}"),
+                Some(path) => write_file(Path::new(path), &source)?,
+            }
+            Ok(ExitCode::SUCCESS)
         }
         "fmt" => {
-            let schema = load(&read_schema_dir(&schema_dir).map_err(failed)?).map_err(failed)?;
+            let schema = schema()?;
             let parent = schema_dir.parent().unwrap_or(Path::new(""));
             let files = schema
                 .actions
@@ -160,155 +218,195 @@ fn run(args: &[String]) -> Result<(), Failure> {
                 );
             for (label, value) in files {
                 // Labels are relative to the schema folder's parent (schema/actions/X.json).
-                let path = parent.join(label);
-                std::fs::write(&path, write::to_pretty(&value)).map_err(|e| {
-                    Failure::Failed(format!("cannot write {}: {e}", path.display()))
-                })?;
+                write_file(&parent.join(label), &write::to_pretty(&value))?;
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
-        "import-page" => import_page(&args, &schema_dir),
-        "import-api-json" => import_api_json(&args, &schema_dir),
+        "sync" => follow(&args, &schema_dir, run_sync(&args, &schema_dir)?),
+        "import-page" => follow(&args, &schema_dir, run_import_page(&args, &schema_dir)?),
         _ => Err(Failure::Usage(format!("unknown command {command}"))),
     }
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path)
-        .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", path.display())))
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
 }
 
-fn emit(output: Option<&str>, text: &str) -> Result<(), Failure> {
-    match output {
-        None | Some("-") => {
-            print!("{text}");
-            Ok(())
-        }
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Failure::Failed(format!("cannot write {path}: {e}"))),
+fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Failure::Write(format!("cannot create {}: {e}", parent.display())))?;
     }
+    std::fs::write(path, text)
+        .map_err(|e| Failure::Write(format!("cannot write {}: {e}", path.display())))
 }
 
-fn import_page(args: &Args, schema_dir: &Path) -> Result<(), Failure> {
+/// What a follow command found and would write.
+struct Followed {
+    report: Report,
+    files: Vec<FileChange>,
+}
+
+fn run_sync(args: &Args, schema_dir: &Path) -> Result<Followed, Failure> {
+    let api_path = args
+        .api_json
+        .as_deref()
+        .ok_or_else(|| Failure::Usage("sync needs --api-json FILE".into()))?;
+    let api_text = read(api_path)?;
+    let api_label = file_name(api_path);
+    let examples = match &args.examples {
+        Some(path) => Some((file_name(path), read(path)?)),
+        None => None,
+    };
+    let fixups_path = args
+        .fixups
+        .clone()
+        .unwrap_or_else(|| schema_dir.join("fixups").join("vendor-examples.json"));
+    let fixups = match (fixups_path.exists(), &args.fixups) {
+        (true, _) => {
+            let label = label_of(schema_dir, &fixups_path);
+            let parsed =
+                fixups::parse_example_fixups(&label, &read(&fixups_path)?).map_err(input)?;
+            Some((label, parsed))
+        }
+        (false, Some(path)) => {
+            return Err(Failure::Input(format!(
+                "cannot read {}: no such file",
+                path.display()
+            )))
+        }
+        (false, None) => None,
+    };
+    let source = match &args.source {
+        Some(source) => source.clone(),
+        None => source_beside(api_path).unwrap_or_else(|| api_label.clone()),
+    };
+    let files = read_schema_dir(schema_dir).map_err(input)?;
+    let synced = sync(SyncInput {
+        schema: &files,
+        api_json: (&api_label, &api_text),
+        examples: examples.as_ref().map(|(l, t)| (l.as_str(), t.as_str())),
+        example_fixups: fixups.as_ref().map(|(l, f)| (l.as_str(), f.as_slice())),
+        source: &source,
+    })
+    .map_err(input)?;
+    Ok(Followed {
+        report: synced.report,
+        files: synced.files,
+    })
+}
+
+fn run_import_page(args: &Args, schema_dir: &Path) -> Result<Followed, Failure> {
     let page = args
         .positional
         .as_deref()
         .ok_or_else(|| Failure::Usage("import-page needs the page file".into()))?;
-    let schema = load(&read_schema_dir(schema_dir).map_err(failed)?).map_err(failed)?;
     let page_text = read(Path::new(page))?;
-    // The action's name is needed to find its fixups; the page says it in its input table.
-    let (probe, _) = import::page::import_page(page, &page_text, &schema).map_err(failed)?;
+    let files = read_schema_dir(schema_dir).map_err(input)?;
+    // The action's fixups are found by its name, which the page states in its input table.
+    let probe = load(&files).map_err(input)?;
+    let (action, _) = import::page::import_page(page, &page_text, &probe).map_err(input)?;
     let fixups_path = schema_dir
         .join("fixups")
-        .join(format!("{}.json", probe.name));
+        .join(format!("{}.json", action.name));
     let fixups_text = match fixups_path.exists() {
         true => Some(read(&fixups_path)?),
         false => None,
     };
-    let fixups_label = fixups_path.display().to_string();
-    let (action, text) = import::import_page_to_schema(
+    let fixups_label = label_of(schema_dir, &fixups_path);
+    let imported = import::import_page(
         page,
         &page_text,
-        &schema,
+        &files,
         fixups_text.as_deref().map(|t| (fixups_label.as_str(), t)),
     )
-    .map_err(failed)?;
-    let default_out = schema_dir
-        .join("actions")
-        .join(format!("{}.json", action.name));
-    let out = args
-        .output
-        .clone()
-        .unwrap_or_else(|| default_out.display().to_string());
-    emit(Some(&out), &text)?;
-    if out != "-" {
-        eprintln!(
-            "imported {} ({} inputs, {} outputs, {} error codes, {} examples) into {out}",
-            action.name,
-            action.input.len(),
-            action.output.len(),
-            action.errors.len(),
-            action.examples.len()
-        );
-    }
-    Ok(())
+    .map_err(input)?;
+    Ok(Followed {
+        report: imported.report,
+        files: imported.files,
+    })
 }
 
-fn import_api_json(args: &Args, schema_dir: &Path) -> Result<(), Failure> {
-    let api = args
-        .positional
-        .as_deref()
-        .ok_or_else(|| Failure::Usage("import-api-json needs the api.json file".into()))?;
-    let api_text = read(Path::new(api))?;
-    let examples_text = match &args.examples {
-        Some(path) => Some(read(path)?),
-        None => None,
-    };
-    let fixups = match &args.fixups {
-        Some(path) => {
-            let label = path.display().to_string();
-            let parsed =
-                import::fixups::parse_example_fixups(&label, &read(path)?).map_err(failed)?;
-            Some((label, parsed))
-        }
-        None => None,
-    };
-    let imported = import::api_json::import_api_json(
-        api,
-        &api_text,
-        examples_text.as_deref(),
-        fixups
-            .as_ref()
-            .map(|(label, f)| (label.as_str(), f.as_slice())),
-        &args.actions,
-    )
-    .map_err(failed)?;
-    let mut written = 0;
-    let mut kept = Vec::new();
-    let files = imported
-        .actions
-        .iter()
-        .map(|a| {
-            (
-                schema_dir.join("actions").join(format!("{}.json", a.name)),
-                write::action_json(a),
-            )
-        })
-        .chain(imported.types.iter().map(|t| {
-            (
-                schema_dir.join("types").join(format!("{}.json", t.name)),
-                write::data_type_json(t),
-            )
-        }));
-    for (path, value) in files {
-        if path.exists() && !args.overwrite {
-            kept.push(path.display().to_string());
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Failure::Failed(format!("cannot create {}: {e}", parent.display())))?;
-        }
-        std::fs::write(&path, write::to_pretty(&value))
-            .map_err(|e| Failure::Failed(format!("cannot write {}: {e}", path.display())))?;
-        written += 1;
+/// Prints the report and, unless it is a dry run or a check, writes the files and the
+/// changelog section.
+fn follow(args: &Args, schema_dir: &Path, followed: Followed) -> Result<ExitCode, Failure> {
+    let Followed { report, files } = followed;
+    if args.report_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report.json()).unwrap_or_default()
+        );
+    } else {
+        print!("{}", report.text());
     }
-    eprintln!(
-        "imported {} actions and {} data types ({} examples from JSON bodies, {} from query strings); wrote {written} files, kept {} existing{}",
-        imported.actions.len(),
-        imported.types.len(),
-        imported.json_examples,
-        imported.query_examples,
-        kept.len(),
-        if kept.is_empty() { String::new() } else { format!(": {}", kept.join(", ")) }
-    );
-    // Check the result as a whole, so a bad import is reported now, not at build time.
-    let schema = load(&read_schema_dir(schema_dir).map_err(failed)?).map_err(failed)?;
-    eprintln!(
-        "{}: valid; {} actions, {} data types",
-        schema_dir.display(),
-        schema.actions.len(),
-        schema.types.len()
-    );
-    Ok(())
+    if args.check {
+        return Ok(if report.is_settled() {
+            ExitCode::SUCCESS
+        } else {
+            eprintln!(
+                "the schema is not up to date with {} ({} change(s), {} open problem(s))",
+                report.source,
+                report.changes.len(),
+                report.problems.len()
+            );
+            ExitCode::FAILURE
+        });
+    }
+    if args.dry_run {
+        eprintln!("dry run: {} file(s) would change", files.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let parent = schema_dir.parent().unwrap_or(Path::new(""));
+    for change in &files {
+        // Labels are relative to the schema folder's parent (schema/actions/X.json).
+        let path = parent.join(&change.path);
+        match &change.contents {
+            Some(text) => write_file(&path, text)?,
+            None => std::fs::remove_file(&path)
+                .map_err(|e| Failure::Write(format!("cannot remove {}: {e}", path.display())))?,
+        }
+    }
+    if let (Some(section), false) = (report.changelog_section(), args.no_changelog) {
+        let path = args
+            .changelog
+            .clone()
+            .unwrap_or_else(|| parent.join("CHANGELOG.md"));
+        let existing = std::fs::read_to_string(&path).ok();
+        write_file(&path, &add_to_changelog(existing.as_deref(), &section))?;
+        eprintln!(
+            "{}: added the API changes of {}",
+            path.display(),
+            report.source
+        );
+    }
+    eprintln!("{} file(s) written or removed", files.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A file's name, for labels and provenance: never a path of this machine.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A file under the schema folder labelled as the schema's files are (`schema/fixups/X.json`).
+fn label_of(schema_dir: &Path, path: &Path) -> String {
+    let parent = schema_dir.parent().unwrap_or(Path::new(""));
+    path.strip_prefix(parent)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The package and version of a spec unpacked by scripts/install-test-deps, from the wheel
+/// name it records beside api.json (`tccli_intl_en-3.1.193.1-py2.py3-none-any.whl` gives
+/// `tccli-intl-en 3.1.193.1`).
+fn source_beside(api_json: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(api_json.with_file_name("SOURCE")).ok()?;
+    let wheel = text.lines().next()?.trim();
+    let mut parts = wheel.splitn(3, '-');
+    let (package, version) = (parts.next()?, parts.next()?);
+    Some(format!("{} {version}", package.replace('_', "-")))
 }

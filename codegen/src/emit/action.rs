@@ -27,7 +27,10 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
     };
 
     let mut request_doc = vec![
-        format!("Request of the `{name}` action. {}", docs::escape(&action.description)),
+        format!(
+            "Request of the `{name}` action. {}",
+            docs::description_or_none(&action.description, "action")
+        ),
         format!(
             "Sent as `POST /` with `X-TC-Action: {name}` and `X-TC-Version: {version}`; the body is this value as JSON."
         ),

@@ -54,7 +54,7 @@ pub(super) fn emit_enum(name: &str, member: &Member, directions: Directions) -> 
     let serialize_cfg = impl_cfg(directions, true);
     let deserialize_cfg = impl_cfg(directions, false);
     let doc = doc_attrs(&[
-        docs::escape(&member.description),
+        docs::description_or_none(&member.description, "member"),
         format!(
             "Values of `{}`. Values this binding does not know decode as `Unknown` with the raw string kept, and encode back unchanged.",
             member.name

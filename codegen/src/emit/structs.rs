@@ -118,7 +118,7 @@ fn field<'a>(member: &'a Member, mode: Mode, scope: Scope) -> Field<'a> {
     }
 }
 
-fn facts(member: &Member, mode: Mode, with_required: bool) -> String {
+fn facts(member: &Member, mode: Mode, scope: Scope) -> String {
     let mut facts = vec![format!(
         "Wire name `{}`, {}",
         member.name,
@@ -131,17 +131,25 @@ fn facts(member: &Member, mode: Mode, with_required: bool) -> String {
             if int.unsigned { ", unsigned" } else { "" }
         ));
     }
-    if with_required {
-        facts.push(
+    match (mode, scope) {
+        (Mode::Strict, _) => facts.push(
             if member.required {
                 "Required"
             } else {
                 "Optional"
             }
             .to_owned(),
-        );
-    } else if member.required && mode == Mode::Tolerant {
-        facts.push("Always returned".to_owned());
+        ),
+        // A response's own members: `required` is the project's promise (RequestId).
+        (Mode::Tolerant, Scope::Root) if member.required => facts.push("Always returned".into()),
+        // A type that is also sent: `required` is the request's.
+        (Mode::Tolerant, Scope::Types) if member.required => {
+            facts.push("Required when sent".into())
+        }
+        _ => {}
+    }
+    if member.always_returned && !(scope == Scope::Root && member.required) {
+        facts.push("Always returned, the API spec says".to_owned());
     }
     if !member.values.is_empty() {
         let values: Vec<String> = member
@@ -184,7 +192,6 @@ pub(super) fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         directions,
     } = *spec;
     let fields: Vec<Field<'_>> = members.iter().map(|m| field(m, mode, scope)).collect();
-    let with_required = mode == Mode::Strict;
     let null_as_default = match scope {
         Scope::Root => "serde_support::null_as_default",
         Scope::Types => "super::serde_support::null_as_default",
@@ -194,7 +201,10 @@ pub(super) fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         let wire = &f.member.name;
         let ident = &f.ident;
         let ty = &f.ty;
-        let doc = doc_attrs(&[docs::escape(&f.member.description), facts(f.member, mode, with_required)]);
+        let doc = doc_attrs(&[
+            docs::description_or_none(&f.member.description, "member"),
+            facts(f.member, mode, scope),
+        ]);
         let deprecated = deprecated_attr(f.member);
         let serde = match (&f.shape, f.member.ty.array, mode) {
             (Shape::Bare, _, _) => quote!(#[serde(rename = #wire)]),

@@ -21,7 +21,7 @@ pub(super) fn emit_types_module(schema: &Schema, usage: &Usage<'_>) -> TokenStre
         } else {
             Mode::Strict
         };
-        let mut paragraphs = vec![docs::escape(&t.description)];
+        let mut paragraphs = vec![docs::description_or_none(&t.description, "data type")];
         if let Some(p) = &t.provenance {
             paragraphs.push(format!("Source: {}.", docs::escape(&p.source)));
         }

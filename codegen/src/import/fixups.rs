@@ -167,9 +167,8 @@ fn target<'a>(value: &'a mut Value, target: &str) -> Option<&'a mut Map<String, 
         .as_object_mut()
 }
 
-/// A text correction of one vendor example (`examples.json`), for examples whose JSON is
-/// broken in the source. `replace` must occur in the example's `part` (`input` or
-/// `output`), or the fixup is stale.
+/// A decision about one broken vendor example (`examples.json`): a text correction, or
+/// leaving it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFixup {
     /// Its name, quoted when it no longer applies.
@@ -178,15 +177,29 @@ pub struct ExampleFixup {
     pub why: String,
     /// `ACTION/INDEX`, e.g. `AllocateWanAddress/0`.
     pub example: String,
-    /// `input` or `output`.
-    pub part: String,
-    /// The text as the vendor wrote it.
-    pub replace: String,
-    /// The text that makes the example valid.
-    pub with: String,
+    /// What to do about it.
+    pub fix: ExampleFix,
 }
 
-/// Parses a vendor example fixups file: `{"fixups": [{name, why, example, part, replace, with}]}`.
+/// What an [`ExampleFixup`] does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExampleFix {
+    /// Replace `replace`, which must occur in the example's `part` (`input` or `output`, or
+    /// the fixup is stale), with `with`.
+    Replace {
+        /// `input` or `output`.
+        part: String,
+        /// The text as the vendor wrote it.
+        replace: String,
+        /// The text that makes the example valid.
+        with: String,
+    },
+    /// Leave the example out (`"skip": true`): it cannot be corrected, or is not worth it.
+    Skip,
+}
+
+/// Parses a vendor example fixups file: `{"fixups": [{name, why, example, part, replace,
+/// with} or {name, why, example, "skip": true}]}`.
 pub fn parse_example_fixups(label: &str, text: &str) -> Result<Vec<ExampleFixup>, ImportError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         ImportError::new(
@@ -213,22 +226,37 @@ pub fn parse_example_fixups(label: &str, text: &str) -> Result<Vec<ExampleFixup>
                     )
                 })
         };
-        let fixup = ExampleFixup {
+        let fix = match item.get("skip") {
+            Some(Value::Bool(true)) => ExampleFix::Skip,
+            None => {
+                let part = text("part")?;
+                if !matches!(part.as_str(), "input" | "output") {
+                    return Err(ImportError::new(
+                        label,
+                        format!("/fixups/{i}/part"),
+                        "expected \"input\" or \"output\"",
+                    ));
+                }
+                ExampleFix::Replace {
+                    part,
+                    replace: text("replace")?,
+                    with: text("with")?,
+                }
+            }
+            Some(_) => {
+                return Err(ImportError::new(
+                    label,
+                    format!("/fixups/{i}/skip"),
+                    "expected true (leave the example out), or no \"skip\" with a text fixup",
+                ))
+            }
+        };
+        out.push(ExampleFixup {
             name: text("name")?,
             why: text("why")?,
             example: text("example")?,
-            part: text("part")?,
-            replace: text("replace")?,
-            with: text("with")?,
-        };
-        if !matches!(fixup.part.as_str(), "input" | "output") {
-            return Err(ImportError::new(
-                label,
-                format!("/fixups/{i}/part"),
-                "expected \"input\" or \"output\"",
-            ));
-        }
-        out.push(fixup);
+            fix,
+        });
     }
     Ok(out)
 }
@@ -252,27 +280,35 @@ pub fn apply_example_fixups(
             .example
             .split_once('/')
             .ok_or_else(|| stale(format!("\"{}\" is not ACTION/INDEX", fixup.example)))?;
-        let slot = examples
-            .pointer_mut(&format!("/actions/{action}/{index}/{}", fixup.part))
+        let example = examples
+            .pointer_mut(&format!("/actions/{action}/{index}"))
             .ok_or_else(|| {
                 stale(format!(
                     "no longer applies: example {} not found",
                     fixup.example
                 ))
             })?;
-        let text = slot.as_str().ok_or_else(|| {
-            stale(format!(
-                "example {} {} is not text",
-                fixup.example, fixup.part
-            ))
-        })?;
-        if !text.contains(&fixup.replace) {
+        let ExampleFix::Replace {
+            part,
+            replace,
+            with,
+        } = &fixup.fix
+        else {
+            continue;
+        };
+        let slot = example
+            .get_mut(part.as_str())
+            .ok_or_else(|| stale(format!("example {} has no {part}", fixup.example)))?;
+        let text = slot
+            .as_str()
+            .ok_or_else(|| stale(format!("example {} {part} is not text", fixup.example)))?;
+        if !text.contains(replace.as_str()) {
             return Err(stale(format!(
-                "no longer applies: example {} {} no longer contains {:?}",
-                fixup.example, fixup.part, fixup.replace
+                "no longer applies: example {} {part} no longer contains {replace:?}",
+                fixup.example
             )));
         }
-        *slot = Value::String(text.replacen(&fixup.replace, &fixup.with, 1));
+        *slot = Value::String(text.replacen(replace.as_str(), with, 1));
     }
     Ok(())
 }

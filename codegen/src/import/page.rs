@@ -288,6 +288,7 @@ fn member(
         ty,
         description,
         required,
+        always_returned: false,
         nullable,
         deprecated,
         values,
