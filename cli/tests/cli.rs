@@ -998,7 +998,7 @@ async fn backup_create_waits_for_the_task_and_names_the_backup() {
     assert_eq!(v["Status"], "succeed", "{v}");
     assert_eq!(v["InstanceId"], INSTANCE);
     assert_eq!(v["Remark"], "cli test");
-    let task_id = v["TaskId"].as_i64().expect("TaskId");
+    let task_id = v["TaskId"].as_u64().expect("TaskId");
     let task = emu.task(task_id).expect("the emulator knows the task");
     assert_eq!(task.status, "succeed");
     assert_eq!(v["BackupId"], task.backup_id.as_str(), "{v}");
@@ -1070,7 +1070,7 @@ async fn export_makes_downloads_and_verifies_a_new_backup() {
     .output();
     r.expect_code(0).no_signature(true);
     let v = r.json();
-    let task_id = v["TaskId"].as_i64().expect("TaskId");
+    let task_id = v["TaskId"].as_u64().expect("TaskId");
     let backup_id = v["BackupId"].as_str().expect("BackupId").to_owned();
     let task = emu.task(task_id).expect("task");
     assert_eq!(task.backup_id, backup_id);
@@ -1245,7 +1245,7 @@ async fn the_library_waits_for_an_emulator_task_and_exports() {
         .send(ManualBackupInstanceRequest::new(INSTANCE).remark("lib"))
         .await
         .unwrap();
-    let task_id = started.task_id.expect("TaskId");
+    let task_id = u64::try_from(started.task_id.expect("TaskId")).unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     let options = WaitOptions::new()
@@ -1274,7 +1274,7 @@ async fn the_library_waits_for_an_emulator_task_and_exports() {
         .send(ManualBackupInstanceRequest::new(INSTANCE))
         .await
         .unwrap();
-    let id = started.task_id.unwrap();
+    let id = u64::try_from(started.task_id.unwrap()).unwrap();
     let err = wait_for_task(
         &client,
         id,

@@ -19,7 +19,7 @@ use crate::store::{self, InstanceSummary};
 #[non_exhaustive]
 pub struct TaskInfo {
     /// `TaskId`.
-    pub task_id: i64,
+    pub task_id: u64,
     /// The instance backed up.
     pub instance_id: String,
     /// The backup the task makes (listed by `DescribeInstanceBackups` with `Status` 1 until
@@ -279,7 +279,7 @@ impl RunningEmulator {
     }
 
     /// A task started by `ManualBackupInstance`, as `DescribeTaskInfo` would report it now.
-    pub fn task(&self, task_id: i64) -> Option<TaskInfo> {
+    pub fn task(&self, task_id: u64) -> Option<TaskInfo> {
         let task = self.state.store.task(task_id)?;
         let phase = task.phase();
         Some(TaskInfo {

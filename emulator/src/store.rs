@@ -138,7 +138,7 @@ impl TaskPhase {
 #[derive(Debug)]
 pub struct Task {
     /// `TaskId`.
-    pub id: i64,
+    pub id: u64,
     /// The instance backed up.
     pub instance_id: String,
     /// The backup it makes.
@@ -153,7 +153,7 @@ pub struct Task {
 
 impl Task {
     /// A task starting now that takes at least `duration`.
-    pub fn new(id: i64, instance_id: &str, backup_id: &str, duration: Duration) -> Self {
+    pub fn new(id: u64, instance_id: &str, backup_id: &str, duration: Duration) -> Self {
         Self {
             id,
             instance_id: instance_id.to_owned(),
@@ -263,7 +263,7 @@ impl Default for StoredRestriction {
 #[derive(Debug, Default)]
 pub struct Store {
     instances: RwLock<BTreeMap<String, Instance>>,
-    tasks: Mutex<BTreeMap<i64, Arc<Task>>>,
+    tasks: Mutex<BTreeMap<u64, Arc<Task>>>,
     /// By (SecretId, region).
     restrictions: Mutex<HashMap<(String, String), StoredRestriction>>,
     seq: AtomicU64,
@@ -301,7 +301,7 @@ pub enum Lookup {
 }
 
 /// The first task ID handed out.
-const FIRST_TASK_ID: i64 = 100_001;
+const FIRST_TASK_ID: u64 = 100_001;
 
 impl Store {
     fn next_seq(&self) -> u64 {
@@ -516,7 +516,7 @@ impl Store {
     }
 
     /// A task by ID.
-    pub fn task(&self, task_id: i64) -> Option<Arc<Task>> {
+    pub fn task(&self, task_id: u64) -> Option<Arc<Task>> {
         self.tasks.lock().ok()?.get(&task_id).cloned()
     }
 

@@ -261,10 +261,10 @@ async fn signature_over_bare_host_and_exact_bytes() {
 async fn action_version_and_common_parameters() {
     let emu = start_small().await;
     let mut c = Call::describe(&emu);
-    c.action = "DescribeInstances".into();
+    c.action = "DescribeUnicorns".into();
     let (_, v) = c.send(&emu).await;
     assert_eq!(error_code(&v).as_deref(), Some("InvalidAction"));
-    assert!(error_message(&v).contains("DescribeInstances"));
+    assert!(error_message(&v).contains("DescribeUnicorns"));
 
     let mut c = Call::describe(&emu);
     c.version = "2017-03-12".into();

@@ -278,6 +278,7 @@ async fn manual_backup_runs_as_a_task_and_serves_real_rdb_files() {
         .await
         .expect("ManualBackupInstance")
         .task_id
+        .and_then(|id| u64::try_from(id).ok())
         .expect("TaskId");
     let backup_id = emu.task(task_id).expect("task").backup_id;
     assert_eq!(backup_id.len(), 24);
@@ -443,6 +444,7 @@ async fn manual_backup_parameters_instances_and_failures() {
                 .await
                 .expect("accepted")
                 .task_id
+                .and_then(|id| u64::try_from(id).ok())
                 .expect("TaskId"),
         );
     }
@@ -493,6 +495,7 @@ async fn manual_backup_parameters_instances_and_failures() {
         .await
         .expect("accepted")
         .task_id
+        .and_then(|id| u64::try_from(id).ok())
         .expect("TaskId");
     let info = wait_for(&client, failing, TaskStatus::Failed).await;
     assert!(
@@ -526,6 +529,7 @@ async fn manual_backup_parameters_instances_and_failures() {
         .await
         .expect("accepted")
         .task_id
+        .and_then(|id| u64::try_from(id).ok())
         .expect("TaskId");
     wait_for(&client, two, TaskStatus::Succeed).await;
     let paths = emu.backup_file_paths("crs-empty001", &emu.task(two).expect("task").backup_id);
@@ -538,7 +542,7 @@ async fn manual_backup_parameters_instances_and_failures() {
 }
 
 /// Polls DescribeTaskInfo until `status`; returns the TaskMessage.
-async fn wait_for(client: &Client, task_id: i64, status: TaskStatus) -> String {
+async fn wait_for(client: &Client, task_id: u64, status: TaskStatus) -> String {
     let started = Instant::now();
     loop {
         let info = client
@@ -561,7 +565,7 @@ async fn wait_for(client: &Client, task_id: i64, status: TaskStatus) -> String {
 async fn unknown_tasks() {
     let emu = start_small().await;
     let client = client(&emu);
-    for id in [0, -5, 999_999_999, i64::MAX] {
+    for id in [0, 999_999_999, u64::MAX] {
         assert_eq!(
             code_of(&client, DescribeTaskInfoRequest::new(id)).await,
             "InvalidParameterValue.TaskNotExists"
@@ -574,6 +578,7 @@ async fn unknown_tasks() {
         .await
         .expect("accepted")
         .task_id
+        .and_then(|id| u64::try_from(id).ok())
         .expect("TaskId");
     let elsewhere = client_in(&emu, "ap-beijing", emu.secret_id(), emu.secret_key());
     assert_eq!(

@@ -95,6 +95,7 @@ async fn prints_the_start_line_and_serves() {
         .expect("ManualBackupInstance")
         .task_id
         .expect("TaskId");
+    let task_id = u64::try_from(task_id).expect("a positive TaskId");
     loop {
         let info = client
             .send(tencentcloud_redis::DescribeTaskInfoRequest::new(task_id))

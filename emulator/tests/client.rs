@@ -378,7 +378,7 @@ struct OtherAction(DescribeBackupUrlRequest);
 impl Action for OtherAction {
     type Response = DescribeBackupUrlResponse;
     type Error = DescribeBackupUrlError;
-    const NAME: &'static str = "DescribeInstances";
+    const NAME: &'static str = "DescribeUnicorns";
     const SERVICE: &'static ServiceInfo = &tencentcloud_redis::SERVICE;
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }

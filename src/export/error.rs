@@ -58,7 +58,7 @@ pub enum ExportError {
         /// The instance.
         instance_id: String,
         /// The task.
-        task_id: i64,
+        task_id: u64,
         /// The remark looked for, if any.
         remark: Option<String>,
         /// How long the listing was asked for.
@@ -77,7 +77,7 @@ pub enum ExportError {
 
 impl ExportError {
     /// The task id, when the error happened after the backup task was started.
-    pub fn task_id(&self) -> Option<i64> {
+    pub fn task_id(&self) -> Option<u64> {
         match self {
             ExportError::Task { source, .. } => Some(source.task_id()),
             ExportError::BackupNotFound { task_id, .. } => Some(*task_id),

@@ -25,7 +25,7 @@ pub struct StartedBackup {
     /// The instance.
     pub instance_id: String,
     /// The task that makes the backup.
-    pub task_id: i64,
+    pub task_id: u64,
     /// The remark sent with the request, if any.
     pub remark: Option<String>,
     /// The RequestId of the `ManualBackupInstance` answer.
@@ -93,7 +93,7 @@ pub async fn start_backup(
             instance_id: instance_id.clone(),
             source,
         })?;
-    let Some(task_id) = response.task_id else {
+    let Some(task_id) = response.task_id.and_then(|id| u64::try_from(id).ok()) else {
         return Err(ExportError::NoTaskId {
             instance_id,
             request_id: response.request_id,

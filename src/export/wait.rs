@@ -117,7 +117,7 @@ impl WaitOptions {
 #[non_exhaustive]
 pub struct TaskProgress<'a> {
     /// The task.
-    pub task_id: i64,
+    pub task_id: u64,
     /// Its status; `None` when the answer had none.
     pub status: Option<&'a TaskStatus>,
     /// Whether the status differs from the previous answer's (always true for the first).
@@ -135,7 +135,7 @@ pub struct TaskProgress<'a> {
 #[non_exhaustive]
 pub struct TaskOutcome {
     /// The task.
-    pub task_id: i64,
+    pub task_id: u64,
     /// The final status ([`TaskStatus::Succeed`]).
     pub status: TaskStatus,
     /// The last `DescribeTaskInfo` answer.
@@ -154,14 +154,14 @@ pub enum TaskError {
     /// [`WaitOptions::max_consecutive_errors`] times in a row).
     Api {
         /// The task.
-        task_id: i64,
+        task_id: u64,
         /// The call's error.
         source: Error<DescribeTaskInfoError>,
     },
     /// The task ended with status `failed` or `error`.
     Failed {
         /// The task.
-        task_id: i64,
+        task_id: u64,
         /// The status reported.
         status: TaskStatus,
         /// The task's `TaskMessage` (empty when the service sent none).
@@ -172,7 +172,7 @@ pub enum TaskError {
     /// The task had not finished when [`WaitOptions::timeout`] elapsed. It may still finish.
     TimedOut {
         /// The task.
-        task_id: i64,
+        task_id: u64,
         /// Time waited.
         elapsed: Duration,
         /// The timeout.
@@ -184,7 +184,7 @@ pub enum TaskError {
 
 impl TaskError {
     /// The task concerned.
-    pub fn task_id(&self) -> i64 {
+    pub fn task_id(&self) -> u64 {
         match self {
             TaskError::Api { task_id, .. }
             | TaskError::Failed { task_id, .. }
@@ -263,7 +263,7 @@ pub(super) fn secs(d: Duration) -> String {
 /// [`WaitOptions::max_consecutive_errors`] times in a row.
 pub async fn wait_for_task(
     client: &Client,
-    task_id: i64,
+    task_id: u64,
     options: WaitOptions,
 ) -> Result<TaskOutcome, TaskError> {
     let started = Instant::now();
