@@ -1,4 +1,6 @@
-//! Generates the binding from `schema/` into `$OUT_DIR/redis.rs`.
+//! Generates the binding from `schema/` into `$OUT_DIR`: `redis.rs` (the crate root's items),
+//! `types.rs` and one `operation/<action>.rs` per action, unformatted (readers have the
+//! formatted copy in `generated/`).
 //!
 //! Only reads, calls the generator, and writes. A bad schema is one clear message naming the
 //! file and JSON pointer, then a non-zero exit; nothing here panics.
@@ -41,8 +43,12 @@ fn run() -> Result<(), String> {
             .ok()
             .map(|name| name.replace('-', "_")),
     };
-    let source = tencentcloud_codegen::render(&schema, &options).map_err(|e| e.to_string())?;
-    write(&out_dir.join("redis.rs"), &source)?;
+    let generated =
+        tencentcloud_codegen::render_files(&schema, &options, tencentcloud_codegen::Format::Tokens)
+            .map_err(|e| e.to_string())?;
+    for file in &generated {
+        write(&out_dir.join(&file.path), &file.contents)?;
+    }
 
     // The schema text itself, for programs that interpret it at run time (feature `schema`).
     let mut bundle = String::from("/// The schema files this binding was generated from: (path, contents).\npub const FILES: &[(&str, &str)] = &[\n");
@@ -65,5 +71,9 @@ fn env_path(name: &str) -> Result<PathBuf, String> {
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
     std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -17,11 +17,9 @@
 //! );
 //! ```
 
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/redis.rs"));
-}
-
-pub use generated::*;
+// The generated binding is the crate root: `SERVICE`, `CommonError`, the `types` and
+// `operation` modules, and every action's request, response and error re-exported here.
+include!(concat!(env!("OUT_DIR"), "/redis.rs"));
 
 #[cfg(feature = "schema")]
 pub mod schema;

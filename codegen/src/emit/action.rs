@@ -54,7 +54,7 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
         paragraphs: &request_doc,
         members: &action.input,
         mode: Mode::Strict,
-        scope: Scope::Root,
+        scope: Scope::Operation,
         directions: Directions::SENT,
     });
     let response_doc = vec![format!(
@@ -65,7 +65,7 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
         paragraphs: &response_doc,
         members: &action.output,
         mode: Mode::Tolerant,
-        scope: Scope::Root,
+        scope: Scope::Operation,
         directions: Directions::RECEIVED,
     });
     let error_enum = emit_action_error(schema, action, &error, &request);
@@ -77,7 +77,7 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
             type Response = #response;
             type Error = #error;
             const NAME: &'static str = #name;
-            const SERVICE: &'static tencentcloud_transport::ServiceInfo = &SERVICE;
+            const SERVICE: &'static tencentcloud_transport::ServiceInfo = &crate::SERVICE;
             const RATE_LIMIT_PER_SECOND: Option<u32> = #rate;
         }
 

@@ -136,7 +136,7 @@ pub(super) fn emit_action_error(
         own.iter().map(|e| variant_decl(schema, e)).unzip();
     let codes = own.iter().map(|e| e.code.as_str());
     let common_or_unhandled = quote! {
-        match CommonError::classify(raw) {
+        match crate::CommonError::classify(raw) {
             Ok(common) => Self::Common(common),
             Err(raw) => Self::Unhandled(raw),
         }
@@ -169,7 +169,7 @@ pub(super) fn emit_action_error(
         format!("An error answered by `{name}` (see [`{request}`])."),
         format!(
             "One variant per code the action documents ({}), `Common` for the codes every \
-             action may answer ([`CommonError`]), and `Unhandled` for any other code. Every \
+             action may answer ([`CommonError`](crate::CommonError)), and `Unhandled` for any other code. Every \
              variant keeps the raw code, message and request id; `code()`, `message()`, \
              `request_id()` and `is_retryable()` come from \
              [`ActionError`](tencentcloud_transport::ActionError).",
@@ -197,7 +197,7 @@ pub(super) fn emit_action_error(
         pub enum #error {
             #(#decls)*
             /// A code every action may answer.
-            Common(CommonError),
+            Common(crate::CommonError),
             /// A code not documented for this action, kept as received.
             Unhandled(tencentcloud_transport::ServiceError),
         }

@@ -1,9 +1,12 @@
 //! The Rust emitter: a validated [`Schema`] in, tokens out. No file access.
 //!
-//! Layout of the output: the service constant, a private serde helper, the `types` module
-//! ([`types`]: shared data types and every enum), the common error codes ([`errors`]), then
-//! per action its request, response and error ([`action`]), and the registry of action names.
-//! Which serde impls each type gets is decided by [`usage`].
+//! The output is a [`Binding`]: the items of the crate root (the service constant, a private
+//! serde helper, the common error codes ([`errors`]), the registry of action names and the
+//! re-exports of every action's request, response and error), the `types` module ([`types`]:
+//! shared data types and every enum), and one module per action under `operation`
+//! ([`action`]), as aws-sdk-rust lays its operations out. Which serde impls each type gets is
+//! decided by [`usage`]. Items refer to each other by `crate::` paths, so the binding must
+//! be the root of its crate.
 
 mod action;
 mod enums;
@@ -24,19 +27,38 @@ pub use options::Options;
 use tokens::doc_attrs;
 use usage::{Usage, DESERIALIZE_FEATURE, SERIALIZE_FEATURE};
 
+/// The generated binding, module by module, before it is laid out in files.
+pub struct Binding {
+    /// Items of the crate root, before the module declarations.
+    pub root: TokenStream,
+    /// The `types` module.
+    pub types: Module,
+    /// One module per action, in the schema's (sorted) order, declared under `operation`.
+    pub operations: Vec<Module>,
+    /// Items of the crate root after the module declarations: re-exports and the registry.
+    pub root_tail: TokenStream,
+}
+
+/// One generated module: its name, its file, the paragraphs of its doc comment and its items.
+pub struct Module {
+    /// The module's name (`types`, `describe_backup_url`).
+    pub name: String,
+    /// The module's file, relative to the binding's folder (`types.rs`,
+    /// `operation/describe_backup_url.rs`).
+    pub file: String,
+    /// The doc comment, as paragraphs; attached to the module's declaration.
+    pub doc: Vec<String>,
+    /// The items inside the module.
+    pub items: TokenStream,
+}
+
 /// Generates the binding for `schema`. Deterministic: the same schema gives the same tokens.
-pub fn generate(schema: &Schema, options: &Options) -> TokenStream {
+pub fn generate(schema: &Schema, options: &Options) -> Binding {
     let usage = Usage::new(schema);
     let service = emit_service(schema);
-    let types = types::emit_types_module(schema, &usage);
     let display_macro = errors::emit_display_macro();
     let common_errors = errors::emit_common_errors(schema);
-    let actions = schema
-        .actions
-        .iter()
-        .map(|a| action::emit_action(schema, a, options));
-    let registry = emit_registry(schema);
-    quote! {
+    let root = quote! {
         #service
 
         mod serde_support {
@@ -52,15 +74,102 @@ pub fn generate(schema: &Schema, options: &Options) -> TokenStream {
             }
         }
 
-        #types
-
         #display_macro
 
         #common_errors
-
-        #(#actions)*
+    };
+    let types = Module {
+        name: "types".to_owned(),
+        file: "types.rs".to_owned(),
+        doc: vec![
+            "Data types shared by several actions, and the enumerated values of string members."
+                .to_owned(),
+        ],
+        items: types::emit_types_items(schema, &usage),
+    };
+    let operations = schema
+        .actions
+        .iter()
+        .map(|a| Module {
+            name: names::snake_case(&a.name),
+            file: format!("operation/{}.rs", names::snake_case(&a.name)),
+            doc: vec![format!(
+                "The `{}` action: {}",
+                a.name,
+                docs::description_or_none(&a.description, "action")
+            )],
+            items: action::emit_action(schema, a, options),
+        })
+        .collect();
+    let reexports = schema.actions.iter().map(|a| {
+        let module = format_ident!("{}", names::snake_case(&a.name));
+        let items = ["Request", "Response", "Error"]
+            .map(|suffix| format_ident!("{}", names::action_item(&a.name, suffix)));
+        quote!(pub use operation::#module::{#(#items),*};)
+    });
+    let registry = emit_registry(schema);
+    let root_tail = quote! {
+        #(#reexports)*
 
         #registry
+    };
+    Binding {
+        root,
+        types,
+        operations,
+        root_tail,
+    }
+}
+
+/// How [`Binding::tokens`] places each module's items.
+pub enum ModuleBodies<'a> {
+    /// Inside the module's braces: one self-contained file.
+    Inline,
+    /// `include!(concat!(env!(<var>), "/<path>"))`: each module in a file of its own, in the
+    /// folder the environment variable names when the crate compiles (`OUT_DIR`).
+    Included {
+        /// The environment variable naming the folder of the module files.
+        dir_var: &'a str,
+    },
+}
+
+impl Binding {
+    /// The crate root's tokens, with every module's items placed as `bodies` says.
+    pub fn tokens(&self, bodies: &ModuleBodies<'_>) -> TokenStream {
+        let declare = |module: &Module| {
+            let name = format_ident!("{}", module.name);
+            let doc = doc_attrs(&module.doc);
+            let body = match bodies {
+                ModuleBodies::Inline => module.items.clone(),
+                ModuleBodies::Included { dir_var } => {
+                    let file = format!("/{}", module.file);
+                    quote!(include!(concat!(env!(#dir_var), #file));)
+                }
+            };
+            quote! {
+                #doc
+                pub mod #name {
+                    #body
+                }
+            }
+        };
+        let (root, root_tail) = (&self.root, &self.root_tail);
+        let types = declare(&self.types);
+        let operations = self.operations.iter().map(declare);
+        quote! {
+            #root
+
+            #types
+
+            /// One module per action: its request, response and error. The crate root
+            /// re-exports all three, so `DescribeBackupUrlRequest` and
+            /// `operation::describe_backup_url::DescribeBackupUrlRequest` are the same type.
+            pub mod operation {
+                #(#operations)*
+            }
+
+            #root_tail
+        }
     }
 }
 

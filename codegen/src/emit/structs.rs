@@ -10,10 +10,11 @@ use crate::docs;
 use crate::schema::names;
 use crate::schema::{BaseType, Member};
 
-/// Which module an item is emitted into; type paths differ between the two.
+/// Which module an item is emitted into: an action's module under `operation`, or `types`.
+/// Paths to data types differ between the two.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Scope {
-    Root,
+    Operation,
     Types,
 }
 
@@ -64,7 +65,7 @@ fn base_type(member: &Member, scope: Scope) -> TokenStream {
     let path = |name: &str| {
         let name = ident(name);
         match scope {
-            Scope::Root => quote!(types::#name),
+            Scope::Operation => quote!(crate::types::#name),
             Scope::Types => quote!(#name),
         }
     };
@@ -141,14 +142,16 @@ fn facts(member: &Member, mode: Mode, scope: Scope) -> String {
             .to_owned(),
         ),
         // A response's own members: `required` is the project's promise (RequestId).
-        (Mode::Tolerant, Scope::Root) if member.required => facts.push("Always returned".into()),
+        (Mode::Tolerant, Scope::Operation) if member.required => {
+            facts.push("Always returned".into())
+        }
         // A type that is also sent: `required` is the request's.
         (Mode::Tolerant, Scope::Types) if member.required => {
             facts.push("Required when sent".into())
         }
         _ => {}
     }
-    if member.always_returned && !(scope == Scope::Root && member.required) {
+    if member.always_returned && !(scope == Scope::Operation && member.required) {
         facts.push("Always returned, the API spec says".to_owned());
     }
     if !member.values.is_empty() {
@@ -192,10 +195,7 @@ pub(super) fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         directions,
     } = *spec;
     let fields: Vec<Field<'_>> = members.iter().map(|m| field(m, mode, scope)).collect();
-    let null_as_default = match scope {
-        Scope::Root => "serde_support::null_as_default",
-        Scope::Types => "super::serde_support::null_as_default",
-    };
+    let null_as_default = "crate::serde_support::null_as_default";
 
     let decls = fields.iter().map(|f| {
         let wire = &f.member.name;

@@ -1,4 +1,5 @@
-//! The `types` module: shared data types, and one enum per set of documented string values.
+//! The items of the `types` module: shared data types, and one enum per set of documented
+//! string values.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use super::usage::Usage;
 use crate::docs;
 use crate::schema::{Member, Schema};
 
-pub(super) fn emit_types_module(schema: &Schema, usage: &Usage<'_>) -> TokenStream {
+pub(super) fn emit_types_items(schema: &Schema, usage: &Usage<'_>) -> TokenStream {
     let structs = schema.types.iter().map(|t| {
         let directions = usage.of(&t.name);
         // A type only ever sent is strict; anything the server may send decodes tolerantly.
@@ -53,10 +54,7 @@ pub(super) fn emit_types_module(schema: &Schema, usage: &Usage<'_>) -> TokenStre
         .map(|(name, member)| emit_enum(name, member, usage.of(name)));
 
     quote! {
-        /// Data types shared by several actions, and the enumerated values of string members.
-        pub mod types {
-            #(#structs)*
-            #(#enums)*
-        }
+        #(#structs)*
+        #(#enums)*
     }
 }
