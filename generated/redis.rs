@@ -240,95 +240,95 @@ pub mod types {
 /// re-exports all three, so `DescribeBackupUrlRequest` and
 /// `operation::describe_backup_url::DescribeBackupUrlRequest` are the same type.
 pub mod operation {
-    /// The `AddReplicationInstance` action: No description of this action has been written yet.
+    /// The `AddReplicationInstance` action: Adds an instance to a global replication group in the given role (InstanceRole), answering with a TaskId to poll with DescribeTaskInfo.
     pub mod add_replication_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/add_replication_instance.rs"));
     }
-    /// The `AllocateWanAddress` action: No description of this action has been written yet.
+    /// The `AllocateWanAddress` action: Gives an instance a public network address. Answers with a FlowId for the change and the address's WanStatus.
     pub mod allocate_wan_address {
         include!(concat!(env!("OUT_DIR"), "/operation/allocate_wan_address.rs"));
     }
-    /// The `ApplyParamsTemplate` action: No description of this action has been written yet.
+    /// The `ApplyParamsTemplate` action: Applies a parameter template to one or more instances, answering with one task ID per instance in TaskIds.
     pub mod apply_params_template {
         include!(concat!(env!("OUT_DIR"), "/operation/apply_params_template.rs"));
     }
-    /// The `AssociateSecurityGroups` action: No description of this action has been written yet.
+    /// The `AssociateSecurityGroups` action: Binds a security group to a list of instances of the given product.
     pub mod associate_security_groups {
         include!(concat!(env!("OUT_DIR"), "/operation/associate_security_groups.rs"));
     }
-    /// The `ChangeInstanceRole` action: No description of this action has been written yet.
+    /// The `ChangeInstanceRole` action: Changes the role (InstanceRole) an instance plays in its global replication group; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod change_instance_role {
         include!(concat!(env!("OUT_DIR"), "/operation/change_instance_role.rs"));
     }
-    /// The `ChangeMasterInstance` action: No description of this action has been written yet.
+    /// The `ChangeMasterInstance` action: Makes an instance the master of its global replication group, optionally forcing the switch; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod change_master_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/change_master_instance.rs"));
     }
-    /// The `ChangeReplicaToMaster` action: No description of this action has been written yet.
+    /// The `ChangeReplicaToMaster` action: Promotes a replica of an instance to master, optionally choosing the replica group and allowing an emergency switch; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod change_replica_to_master {
         include!(concat!(env!("OUT_DIR"), "/operation/change_replica_to_master.rs"));
     }
-    /// The `CleanUpInstance` action: No description of this action has been written yet.
+    /// The `CleanUpInstance` action: Permanently removes an instance that has already been shut down and is waiting in the recycle bin; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod clean_up_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/clean_up_instance.rs"));
     }
-    /// The `ClearInstance` action: No description of this action has been written yet.
+    /// The `ClearInstance` action: Deletes all the data held by an instance while the instance itself stays; the instance password may be passed with the request. Answers with a TaskId to poll with DescribeTaskInfo.
     pub mod clear_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/clear_instance.rs"));
     }
-    /// The `CloneInstances` action: No description of this action has been written yet.
+    /// The `CloneInstances` action: Buys new instances whose data is copied from an existing instance's backup (BackupId), taking the same purchase settings as CreateInstances. Answers with the order's DealId and the new InstanceIds.
     pub mod clone_instances {
         include!(concat!(env!("OUT_DIR"), "/operation/clone_instances.rs"));
     }
-    /// The `CloseLog` action: No description of this action has been written yet.
+    /// The `CloseLog` action: Turns off collection of the given log type for an instance.
     pub mod close_log {
         include!(concat!(env!("OUT_DIR"), "/operation/close_log.rs"));
     }
-    /// The `CloseSSL` action: No description of this action has been written yet.
+    /// The `CloseSSL` action: Turns off SSL encryption of client connections to an instance; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod close_ssl {
         include!(concat!(env!("OUT_DIR"), "/operation/close_ssl.rs"));
     }
-    /// The `CreateExportTask` action: No description of this action has been written yet.
+    /// The `CreateExportTask` action: Starts exporting an instance's logs of one type for a time range, optionally filtered, to a file; answers with the FileName to look for in DescribeExportTasks.
     pub mod create_export_task {
         include!(concat!(env!("OUT_DIR"), "/operation/create_export_task.rs"));
     }
-    /// The `CreateInstanceAccount` action: No description of this action has been written yet.
+    /// The `CreateInstanceAccount` action: Creates a sub-account on an instance with a password, a privilege and a read-only routing policy; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod create_instance_account {
         include!(concat!(env!("OUT_DIR"), "/operation/create_instance_account.rs"));
     }
-    /// The `CreateInstances` action: No description of this action has been written yet.
+    /// The `CreateInstances` action: Buys one or more Redis instances of a given type, memory size, shard and replica layout, network and billing mode. Answers with the order's DealId and the new InstanceIds; with DryRun set, only checks the request.
     pub mod create_instances {
         include!(concat!(env!("OUT_DIR"), "/operation/create_instances.rs"));
     }
-    /// The `CreateParamTemplate` action: No description of this action has been written yet.
+    /// The `CreateParamTemplate` action: Creates a parameter template, either from a list of parameter values or as a copy of an existing template, and answers with the new TemplateId.
     pub mod create_param_template {
         include!(concat!(env!("OUT_DIR"), "/operation/create_param_template.rs"));
     }
-    /// The `CreateReplicationGroup` action: No description of this action has been written yet.
+    /// The `CreateReplicationGroup` action: Creates a global replication group with the given instance as its first member; answers with the new GroupId and a TaskId to poll with DescribeTaskInfo.
     pub mod create_replication_group {
         include!(concat!(env!("OUT_DIR"), "/operation/create_replication_group.rs"));
     }
-    /// The `DeleteExportTask` action: No description of this action has been written yet.
+    /// The `DeleteExportTask` action: Deletes a log export file of an instance, named by its FileName.
     pub mod delete_export_task {
         include!(concat!(env!("OUT_DIR"), "/operation/delete_export_task.rs"));
     }
-    /// The `DeleteInstanceAccount` action: No description of this action has been written yet.
+    /// The `DeleteInstanceAccount` action: Deletes a sub-account of an instance; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod delete_instance_account {
         include!(concat!(env!("OUT_DIR"), "/operation/delete_instance_account.rs"));
     }
-    /// The `DeleteParamTemplate` action: No description of this action has been written yet.
+    /// The `DeleteParamTemplate` action: Deletes a parameter template.
     pub mod delete_param_template {
         include!(concat!(env!("OUT_DIR"), "/operation/delete_param_template.rs"));
     }
-    /// The `DeleteReplicationInstance` action: No description of this action has been written yet.
+    /// The `DeleteReplicationInstance` action: Takes an instance out of its global replication group, with the SyncType flag choosing how the removal is carried out; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod delete_replication_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/delete_replication_instance.rs"));
     }
-    /// The `DescribeAutoBackupConfig` action: No description of this action has been written yet.
+    /// The `DescribeAutoBackupConfig` action: Returns an instance's automatic backup schedule (the week days and time window) and how long backups and binlogs are kept.
     pub mod describe_auto_backup_config {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_auto_backup_config.rs"));
     }
-    /// The `DescribeBackupDetail` action: No description of this action has been written yet.
+    /// The `DescribeBackupDetail` action: Returns the details of one backup of an instance: its times, type, state, size, the instance layout it was taken from and how it is encrypted.
     pub mod describe_backup_detail {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_backup_detail.rs"));
     }
@@ -339,7 +339,7 @@ pub mod operation {
             "/operation/describe_backup_download_restriction.rs")
         );
     }
-    /// The `DescribeBackupEncryptConfig` action: No description of this action has been written yet.
+    /// The `DescribeBackupEncryptConfig` action: Returns whether an instance's backups are encrypted and, if they are, which kind of key is used and where it lives.
     pub mod describe_backup_encrypt_config {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_backup_encrypt_config.rs")
@@ -349,29 +349,29 @@ pub mod operation {
     pub mod describe_backup_url {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_backup_url.rs"));
     }
-    /// The `DescribeBandwidthRange` action: No description of this action has been written yet.
+    /// The `DescribeBandwidthRange` action: Returns an instance's base bandwidth, the extra bandwidth it has now and the range the extra bandwidth may be set within.
     pub mod describe_bandwidth_range {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_bandwidth_range.rs"));
     }
-    /// The `DescribeCommonDBInstances` action: No description of this action has been written yet.
+    /// The `DescribeCommonDBInstances` action: Lists instances with their basic network and billing facts, filtered by VPC, subnet, billing mode, ID, name, status or virtual IP, one page at a time.
     pub mod describe_common_db_instances {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_common_db_instances.rs"));
     }
-    /// The `DescribeDBSecurityGroups` action: No description of this action has been written yet.
+    /// The `DescribeDBSecurityGroups` action: Lists the security groups bound to an instance of the given product, along with the virtual IP and port they guard.
     pub mod describe_db_security_groups {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_db_security_groups.rs"));
     }
-    /// The `DescribeExportTasks` action: No description of this action has been written yet.
+    /// The `DescribeExportTasks` action: Lists an instance's log export files of one log type, one page at a time, with each file's state, progress and download address.
     pub mod describe_export_tasks {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_export_tasks.rs"));
     }
-    /// The `DescribeGlobalReplicationArea` action: No description of this action has been written yet.
+    /// The `DescribeGlobalReplicationArea` action: Lists the regions, and the zones within them, where global replication is available.
     pub mod describe_global_replication_area {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_global_replication_area.rs")
         );
     }
-    /// The `DescribeInstanceAccount` action: No description of this action has been written yet.
+    /// The `DescribeInstanceAccount` action: Lists the sub-accounts of an instance, one page at a time, with their privileges, read-only policy and status.
     pub mod describe_instance_account {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_account.rs"));
     }
@@ -379,198 +379,198 @@ pub mod operation {
     pub mod describe_instance_backups {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_backups.rs"));
     }
-    /// The `DescribeInstanceDTSInfo` action: No description of this action has been written yet.
+    /// The `DescribeInstanceDTSInfo` action: Returns the data migration (DTS) job that involves an instance: its state, progress and the source and target instances.
     pub mod describe_instance_dts_info {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_dts_info.rs"));
     }
-    /// The `DescribeInstanceDealDetail` action: No description of this action has been written yet.
+    /// The `DescribeInstanceDealDetail` action: Returns the details of purchase orders, looked up by DealIds or DealName, including the instances each order created.
     pub mod describe_instance_deal_detail {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_deal_detail.rs")
         );
     }
-    /// The `DescribeInstanceEvents` action: No description of this action has been written yet.
+    /// The `DescribeInstanceEvents` action: Lists scheduled operational events of instances in an execution date range, filtered by instance, status, event type and grade, one page at a time.
     pub mod describe_instance_events {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_events.rs"));
     }
-    /// The `DescribeInstanceLogDelivery` action: No description of this action has been written yet.
+    /// The `DescribeInstanceLogDelivery` action: Returns where an instance's slow log is delivered: whether delivery is on and the target logset, topic and region.
     pub mod describe_instance_log_delivery {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_log_delivery.rs")
         );
     }
-    /// The `DescribeInstanceMonitorBigKey` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorBigKey` action: Returns the big keys found in an instance on a given date, for the kind of query chosen with ReqType.
     pub mod describe_instance_monitor_big_key {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_monitor_big_key.rs")
         );
     }
-    /// The `DescribeInstanceMonitorBigKeySizeDist` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorBigKeySizeDist` action: Returns how the big keys of an instance found on a given date spread across size buckets.
     pub mod describe_instance_monitor_big_key_size_dist {
         include!(
             concat!(env!("OUT_DIR"),
             "/operation/describe_instance_monitor_big_key_size_dist.rs")
         );
     }
-    /// The `DescribeInstanceMonitorBigKeyTypeDist` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorBigKeyTypeDist` action: Returns, per data type, how many big keys an instance had on a given date and their size.
     pub mod describe_instance_monitor_big_key_type_dist {
         include!(
             concat!(env!("OUT_DIR"),
             "/operation/describe_instance_monitor_big_key_type_dist.rs")
         );
     }
-    /// The `DescribeInstanceMonitorHotKey` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorHotKey` action: Returns the most frequently accessed keys of an instance over the period chosen with SpanType, with their type and access count.
     pub mod describe_instance_monitor_hot_key {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_monitor_hot_key.rs")
         );
     }
-    /// The `DescribeInstanceMonitorSIP` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorSIP` action: Lists the client source IPs connected to an instance with their connection and command counts.
     pub mod describe_instance_monitor_sip {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_monitor_sip.rs")
         );
     }
-    /// The `DescribeInstanceMonitorTookDist` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorTookDist` action: Returns how an instance's command latencies spread across latency buckets, for a given date and period.
     pub mod describe_instance_monitor_took_dist {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_monitor_took_dist.rs")
         );
     }
-    /// The `DescribeInstanceMonitorTopNCmd` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorTopNCmd` action: Returns the commands run most often on an instance over the period chosen with SpanType, with their counts.
     pub mod describe_instance_monitor_top_n_cmd {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_monitor_top_n_cmd.rs")
         );
     }
-    /// The `DescribeInstanceMonitorTopNCmdTook` action: No description of this action has been written yet.
+    /// The `DescribeInstanceMonitorTopNCmdTook` action: Returns the commands that took the most time on an instance over the period chosen with SpanType, with the time taken.
     pub mod describe_instance_monitor_top_n_cmd_took {
         include!(
             concat!(env!("OUT_DIR"),
             "/operation/describe_instance_monitor_top_n_cmd_took.rs")
         );
     }
-    /// The `DescribeInstanceNodeInfo` action: No description of this action has been written yet.
+    /// The `DescribeInstanceNodeInfo` action: Lists the nodes that make up an instance: its proxy nodes, Redis nodes and Tendis nodes, each with a count.
     pub mod describe_instance_node_info {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_node_info.rs"));
     }
-    /// The `DescribeInstanceParamRecords` action: No description of this action has been written yet.
+    /// The `DescribeInstanceParamRecords` action: Lists the history of parameter changes on an instance, old and new value each, one page at a time.
     pub mod describe_instance_param_records {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_param_records.rs")
         );
     }
-    /// The `DescribeInstanceParams` action: No description of this action has been written yet.
+    /// The `DescribeInstanceParams` action: Returns an instance's configurable parameters, grouped by kind of value (enum, integer, text, multi-choice), with current and default values.
     pub mod describe_instance_params {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_params.rs"));
     }
-    /// The `DescribeInstancePasswordPolicy` action: No description of this action has been written yet.
+    /// The `DescribeInstancePasswordPolicy` action: Returns the password complexity policy set on an instance.
     pub mod describe_instance_password_policy {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_password_policy.rs")
         );
     }
-    /// The `DescribeInstanceSecurityGroup` action: No description of this action has been written yet.
+    /// The `DescribeInstanceSecurityGroup` action: Returns, for each instance given, the security groups bound to it and their inbound and outbound rules.
     pub mod describe_instance_security_group {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_security_group.rs")
         );
     }
-    /// The `DescribeInstanceShards` action: No description of this action has been written yet.
+    /// The `DescribeInstanceShards` action: Lists the shards of a cluster instance with their role, slots, keys and storage; FilterSlave leaves the replicas out.
     pub mod describe_instance_shards {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_shards.rs"));
     }
-    /// The `DescribeInstanceSpecBandwidth` action: No description of this action has been written yet.
+    /// The `DescribeInstanceSpecBandwidth` action: Works out the bandwidth and client connection limit of an instance, or of a specification given by shard size, shard count, replica count and read-only weight.
     pub mod describe_instance_spec_bandwidth {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_spec_bandwidth.rs")
         );
     }
-    /// The `DescribeInstanceSupportFeature` action: No description of this action has been written yet.
+    /// The `DescribeInstanceSupportFeature` action: Tells whether an instance supports the feature named by FeatureName.
     pub mod describe_instance_support_feature {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_instance_support_feature.rs")
         );
     }
-    /// The `DescribeInstanceZoneInfo` action: No description of this action has been written yet.
+    /// The `DescribeInstanceZoneInfo` action: Returns how an instance's nodes are spread over availability zones, as replica groups with their zone, role and nodes.
     pub mod describe_instance_zone_info {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instance_zone_info.rs"));
     }
-    /// The `DescribeInstances` action: No description of this action has been written yet.
+    /// The `DescribeInstances` action: Lists Redis instances with their full details, filtered by ID, name, project, network, region, status, type, billing, tags and more, sorted and one page at a time.
     pub mod describe_instances {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_instances.rs"));
     }
-    /// The `DescribeLogInstanceList` action: No description of this action has been written yet.
+    /// The `DescribeLogInstanceList` action: Lists the instances that have logs of a given type collected, with their log storage, retention and delivery, filtered and one page at a time.
     pub mod describe_log_instance_list {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_log_instance_list.rs"));
     }
-    /// The `DescribeLogs` action: No description of this action has been written yet.
+    /// The `DescribeLogs` action: Searches an instance's logs of one type within a time range, optionally filtered and sorted, one page at a time.
     pub mod describe_logs {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_logs.rs"));
     }
-    /// The `DescribeMaintenanceWindow` action: No description of this action has been written yet.
+    /// The `DescribeMaintenanceWindow` action: Returns the daily maintenance window of an instance as a start and end time.
     pub mod describe_maintenance_window {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_maintenance_window.rs"));
     }
-    /// The `DescribeParamTemplateInfo` action: No description of this action has been written yet.
+    /// The `DescribeParamTemplateInfo` action: Returns one parameter template: its name, product type, description and every parameter it sets.
     pub mod describe_param_template_info {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_param_template_info.rs"));
     }
-    /// The `DescribeParamTemplates` action: No description of this action has been written yet.
+    /// The `DescribeParamTemplates` action: Lists parameter templates, filtered by product type, name or ID, one page at a time.
     pub mod describe_param_templates {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_param_templates.rs"));
     }
-    /// The `DescribeProductInfo` action: No description of this action has been written yet.
+    /// The `DescribeProductInfo` action: Lists what is on sale in each region and zone: the instance types with their sizes, shard and replica choices and whether they are sold out.
     pub mod describe_product_info {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_product_info.rs"));
     }
-    /// The `DescribeProjectSecurityGroup` action: No description of this action has been written yet.
+    /// The `DescribeProjectSecurityGroup` action: Lists the security groups of a project, or one security group, with their inbound and outbound rules.
     pub mod describe_project_security_group {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_project_security_group.rs")
         );
     }
-    /// The `DescribeProjectSecurityGroups` action: No description of this action has been written yet.
+    /// The `DescribeProjectSecurityGroups` action: Lists the security groups of a project that can be bound to instances of the given product, searchable and one page at a time.
     pub mod describe_project_security_groups {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_project_security_groups.rs")
         );
     }
-    /// The `DescribeProxySlowLog` action: No description of this action has been written yet.
+    /// The `DescribeProxySlowLog` action: Lists the slow queries seen by an instance's proxies within a time range, optionally above a minimum duration, one page at a time.
     pub mod describe_proxy_slow_log {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_proxy_slow_log.rs"));
     }
-    /// The `DescribeRedisClusterOverview` action: No description of this action has been written yet.
+    /// The `DescribeRedisClusterOverview` action: Returns the totals of a dedicated cluster: how many resource bundles it has and how much memory they hold.
     pub mod describe_redis_cluster_overview {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_redis_cluster_overview.rs")
         );
     }
-    /// The `DescribeRedisClusters` action: No description of this action has been written yet.
+    /// The `DescribeRedisClusters` action: Lists dedicated clusters with their billing, state and resource bundles, filtered by ID, status, project, renewal flag or name, one page at a time.
     pub mod describe_redis_clusters {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_redis_clusters.rs"));
     }
-    /// The `DescribeReplicationGroup` action: No description of this action has been written yet.
+    /// The `DescribeReplicationGroup` action: Lists global replication groups and their member instances, optionally by group ID or a search key, one page at a time.
     pub mod describe_replication_group {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_replication_group.rs"));
     }
-    /// The `DescribeReplicationGroupInstance` action: No description of this action has been written yet.
+    /// The `DescribeReplicationGroupInstance` action: Returns the global replication group an instance belongs to and the role it has there.
     pub mod describe_replication_group_instance {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_replication_group_instance.rs")
         );
     }
-    /// The `DescribeSSLStatus` action: No description of this action has been written yet.
+    /// The `DescribeSSLStatus` action: Returns an instance's SSL state: whether SSL is on, whether the instance supports it, and the certificate download address and when it expires.
     pub mod describe_ssl_status {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_ssl_status.rs"));
     }
-    /// The `DescribeSecondLevelBackupInfo` action: No description of this action has been written yet.
+    /// The `DescribeSecondLevelBackupInfo` action: Returns an instance's second-level backup for a point in time: the backup ID, the timestamp its record starts at and any gaps in it.
     pub mod describe_second_level_backup_info {
         include!(
             concat!(env!("OUT_DIR"), "/operation/describe_second_level_backup_info.rs")
         );
     }
-    /// The `DescribeSlowLog` action: No description of this action has been written yet.
+    /// The `DescribeSlowLog` action: Lists the slow queries of an instance within a time range, optionally above a minimum duration or for one node role, one page at a time.
     pub mod describe_slow_log {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_slow_log.rs"));
     }
@@ -578,47 +578,47 @@ pub mod operation {
     pub mod describe_task_info {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_task_info.rs"));
     }
-    /// The `DescribeTaskList` action: No description of this action has been written yet.
+    /// The `DescribeTaskList` action: Lists the asynchronous tasks run on instances, filtered by instance, project, task type, time range, status, result or operator, one page at a time.
     pub mod describe_task_list {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_task_list.rs"));
     }
-    /// The `DescribeTendisSlowLog` action: No description of this action has been written yet.
+    /// The `DescribeTendisSlowLog` action: Lists the slow queries of a Tendis instance within a time range, optionally above a minimum duration, one page at a time.
     pub mod describe_tendis_slow_log {
         include!(concat!(env!("OUT_DIR"), "/operation/describe_tendis_slow_log.rs"));
     }
-    /// The `DestroyPostpaidInstance` action: No description of this action has been written yet.
+    /// The `DestroyPostpaidInstance` action: Terminates a pay-as-you-go instance; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod destroy_postpaid_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/destroy_postpaid_instance.rs"));
     }
-    /// The `DestroyPrepaidInstance` action: No description of this action has been written yet.
+    /// The `DestroyPrepaidInstance` action: Terminates a monthly subscription instance before its term ends; answers with the DealId of the order this places.
     pub mod destroy_prepaid_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/destroy_prepaid_instance.rs"));
     }
-    /// The `DisableReplicaReadonly` action: No description of this action has been written yet.
+    /// The `DisableReplicaReadonly` action: Stops sending read requests to an instance's replicas, so the master serves them all; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod disable_replica_readonly {
         include!(concat!(env!("OUT_DIR"), "/operation/disable_replica_readonly.rs"));
     }
-    /// The `DisassociateSecurityGroups` action: No description of this action has been written yet.
+    /// The `DisassociateSecurityGroups` action: Unbinds a security group from a list of instances of the given product.
     pub mod disassociate_security_groups {
         include!(concat!(env!("OUT_DIR"), "/operation/disassociate_security_groups.rs"));
     }
-    /// The `EnableReplicaReadonly` action: No description of this action has been written yet.
+    /// The `EnableReplicaReadonly` action: Lets an instance's replicas serve read requests, following the routing given in ReadonlyPolicy; answers with a Status and a TaskId to poll with DescribeTaskInfo.
     pub mod enable_replica_readonly {
         include!(concat!(env!("OUT_DIR"), "/operation/enable_replica_readonly.rs"));
     }
-    /// The `InquiryPriceCreateInstance` action: No description of this action has been written yet.
+    /// The `InquiryPriceCreateInstance` action: Quotes the price of buying instances with the given type, memory size, shard and replica layout, quantity, period and billing mode, without buying anything.
     pub mod inquiry_price_create_instance {
         include!(
             concat!(env!("OUT_DIR"), "/operation/inquiry_price_create_instance.rs")
         );
     }
-    /// The `InquiryPriceUpgradeInstance` action: No description of this action has been written yet.
+    /// The `InquiryPriceUpgradeInstance` action: Quotes the price of changing an instance to a new memory size, shard count or replica count, without changing it.
     pub mod inquiry_price_upgrade_instance {
         include!(
             concat!(env!("OUT_DIR"), "/operation/inquiry_price_upgrade_instance.rs")
         );
     }
-    /// The `KillMasterGroup` action: No description of this action has been written yet.
+    /// The `KillMasterGroup` action: Simulates the failure of master nodes of an instance, optionally only in the shards listed, to test how it fails over; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod kill_master_group {
         include!(concat!(env!("OUT_DIR"), "/operation/kill_master_group.rs"));
     }
@@ -626,11 +626,11 @@ pub mod operation {
     pub mod manual_backup_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/manual_backup_instance.rs"));
     }
-    /// The `ModfiyInstancePassword` action: No description of this action has been written yet.
+    /// The `ModfiyInstancePassword` action: Changes an instance's password, given the old one; the action's name is misspelled on the wire, and ModifyInstancePassword takes the same members except EncryptPassword. Answers with a TaskId to poll with DescribeTaskInfo.
     pub mod modfiy_instance_password {
         include!(concat!(env!("OUT_DIR"), "/operation/modfiy_instance_password.rs"));
     }
-    /// The `ModifyAutoBackupConfig` action: No description of this action has been written yet.
+    /// The `ModifyAutoBackupConfig` action: Changes an instance's automatic backup schedule and how long backups are kept, and answers with the settings now in force.
     pub mod modify_auto_backup_config {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_auto_backup_config.rs"));
     }
@@ -640,159 +640,159 @@ pub mod operation {
             concat!(env!("OUT_DIR"), "/operation/modify_backup_download_restriction.rs")
         );
     }
-    /// The `ModifyBackupEncrypt` action: No description of this action has been written yet.
+    /// The `ModifyBackupEncrypt` action: Turns encryption of an instance's backups on or off, and picks the key used for it.
     pub mod modify_backup_encrypt {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_backup_encrypt.rs"));
     }
-    /// The `ModifyConnectionConfig` action: No description of this action has been written yet.
+    /// The `ModifyConnectionConfig` action: Changes an instance's bandwidth or its client connection limit; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod modify_connection_config {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_connection_config.rs"));
     }
-    /// The `ModifyDBInstanceSecurityGroups` action: No description of this action has been written yet.
+    /// The `ModifyDBInstanceSecurityGroups` action: Replaces the security groups bound to an instance of the given product with the list given.
     pub mod modify_db_instance_security_groups {
         include!(
             concat!(env!("OUT_DIR"), "/operation/modify_db_instance_security_groups.rs")
         );
     }
-    /// The `ModifyInstance` action: No description of this action has been written yet.
+    /// The `ModifyInstance` action: Changes simple settings of one or more instances, picked by Operation: their names, project, auto-renewal flag or deletion protection.
     pub mod modify_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance.rs"));
     }
-    /// The `ModifyInstanceAccount` action: No description of this action has been written yet.
+    /// The `ModifyInstanceAccount` action: Changes a sub-account of an instance: its password, remark, privilege, read-only policy, or whether it may be used without a password. Answers with a TaskId to poll with DescribeTaskInfo.
     pub mod modify_instance_account {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_account.rs"));
     }
-    /// The `ModifyInstanceAvailabilityZones` action: No description of this action has been written yet.
+    /// The `ModifyInstanceAvailabilityZones` action: Moves an instance's nodes to the availability zones given in NodeSet, with SwitchOption choosing when the switch happens; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod modify_instance_availability_zones {
         include!(
             concat!(env!("OUT_DIR"), "/operation/modify_instance_availability_zones.rs")
         );
     }
-    /// The `ModifyInstanceBackupMode` action: No description of this action has been written yet.
+    /// The `ModifyInstanceBackupMode` action: Changes how an instance takes its backups (BackupMode); answers with a TaskId to poll with DescribeTaskInfo.
     pub mod modify_instance_backup_mode {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_backup_mode.rs"));
     }
-    /// The `ModifyInstanceChargeType` action: No description of this action has been written yet.
+    /// The `ModifyInstanceChargeType` action: Switches the billing mode of one or more instances, with a subscription period when one is needed; answers with the instances that could not be switched and why.
     pub mod modify_instance_charge_type {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_charge_type.rs"));
     }
-    /// The `ModifyInstanceEvent` action: No description of this action has been written yet.
+    /// The `ModifyInstanceEvent` action: Reschedules or changes the status of a scheduled operational event of an instance; answers with the EventId.
     pub mod modify_instance_event {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_event.rs"));
     }
-    /// The `ModifyInstanceLogDelivery` action: No description of this action has been written yet.
+    /// The `ModifyInstanceLogDelivery` action: Turns delivery of one type of an instance's logs to the log service on or off, naming the logset and topic to deliver to by ID or by name.
     pub mod modify_instance_log_delivery {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_log_delivery.rs"));
     }
-    /// The `ModifyInstanceParams` action: No description of this action has been written yet.
+    /// The `ModifyInstanceParams` action: Sets configuration parameters of an instance to new values; answers with whether anything changed and a TaskId to poll with DescribeTaskInfo.
     pub mod modify_instance_params {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_params.rs"));
     }
-    /// The `ModifyInstancePassword` action: No description of this action has been written yet.
+    /// The `ModifyInstancePassword` action: Changes an instance's password, given the old one; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod modify_instance_password {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_password.rs"));
     }
-    /// The `ModifyInstancePasswordPolicy` action: No description of this action has been written yet.
+    /// The `ModifyInstancePasswordPolicy` action: Sets the password complexity policy of an instance.
     pub mod modify_instance_password_policy {
         include!(
             concat!(env!("OUT_DIR"), "/operation/modify_instance_password_policy.rs")
         );
     }
-    /// The `ModifyInstanceReadOnly` action: No description of this action has been written yet.
+    /// The `ModifyInstanceReadOnly` action: Puts an instance into read-only mode or back into read-write mode, as InputMode says; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod modify_instance_read_only {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_instance_read_only.rs"));
     }
-    /// The `ModifyLog` action: No description of this action has been written yet.
+    /// The `ModifyLog` action: Changes the collection settings of one log type of an instance: how long its logs are kept and its degrade strategy.
     pub mod modify_log {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_log.rs"));
     }
-    /// The `ModifyMaintenanceWindow` action: No description of this action has been written yet.
+    /// The `ModifyMaintenanceWindow` action: Sets the daily maintenance window of an instance to a start and end time, and answers with a Status.
     pub mod modify_maintenance_window {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_maintenance_window.rs"));
     }
-    /// The `ModifyNetworkConfig` action: No description of this action has been written yet.
+    /// The `ModifyNetworkConfig` action: Changes an instance's network, picked by Operation: its virtual IP, its VPC and subnet, or its port. Answers with the resulting network settings and a TaskId to poll with DescribeTaskInfo.
     pub mod modify_network_config {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_network_config.rs"));
     }
-    /// The `ModifyParamTemplate` action: No description of this action has been written yet.
+    /// The `ModifyParamTemplate` action: Changes a parameter template's name, description or parameter values.
     pub mod modify_param_template {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_param_template.rs"));
     }
-    /// The `ModifyReplicationGroup` action: No description of this action has been written yet.
+    /// The `ModifyReplicationGroup` action: Renames a global replication group or changes its remark.
     pub mod modify_replication_group {
         include!(concat!(env!("OUT_DIR"), "/operation/modify_replication_group.rs"));
     }
-    /// The `OpenLog` action: No description of this action has been written yet.
+    /// The `OpenLog` action: Turns on collection of one log type for an instance, saying how long its logs are kept and, optionally, its degrade strategy.
     pub mod open_log {
         include!(concat!(env!("OUT_DIR"), "/operation/open_log.rs"));
     }
-    /// The `OpenSSL` action: No description of this action has been written yet.
+    /// The `OpenSSL` action: Turns on SSL encryption of client connections to an instance; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod open_ssl {
         include!(concat!(env!("OUT_DIR"), "/operation/open_ssl.rs"));
     }
-    /// The `ReleaseWanAddress` action: No description of this action has been written yet.
+    /// The `ReleaseWanAddress` action: Takes away an instance's public network address. Answers with a FlowId for the change and the address's WanStatus.
     pub mod release_wan_address {
         include!(concat!(env!("OUT_DIR"), "/operation/release_wan_address.rs"));
     }
-    /// The `RemoveReplicationGroup` action: No description of this action has been written yet.
+    /// The `RemoveReplicationGroup` action: Deletes a global replication group.
     pub mod remove_replication_group {
         include!(concat!(env!("OUT_DIR"), "/operation/remove_replication_group.rs"));
     }
-    /// The `RemoveReplicationInstance` action: No description of this action has been written yet.
+    /// The `RemoveReplicationInstance` action: Removes an instance from a global replication group, with the SyncType flag choosing how the removal is carried out; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod remove_replication_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/remove_replication_instance.rs"));
     }
-    /// The `RenewInstance` action: No description of this action has been written yet.
+    /// The `RenewInstance` action: Extends a subscription instance for another Period, optionally changing how it is paid for; answers with the order's DealId.
     pub mod renew_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/renew_instance.rs"));
     }
-    /// The `ResetPassword` action: No description of this action has been written yet.
+    /// The `ResetPassword` action: Sets a new password on an instance without the old one, or switches it to password-free access; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod reset_password {
         include!(concat!(env!("OUT_DIR"), "/operation/reset_password.rs"));
     }
-    /// The `RestoreInstance` action: No description of this action has been written yet.
+    /// The `RestoreInstance` action: Overwrites an instance's data with the contents of one of its backups; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod restore_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/restore_instance.rs"));
     }
-    /// The `StartupInstance` action: No description of this action has been written yet.
+    /// The `StartupInstance` action: Brings an instance that has been shut down back into service.
     pub mod startup_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/startup_instance.rs"));
     }
-    /// The `SwitchAccessNewInstance` action: No description of this action has been written yet.
+    /// The `SwitchAccessNewInstance` action: Switches access to an instance over to the new instance that is to replace it; it takes only the InstanceId and answers with only a RequestId.
     pub mod switch_access_new_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/switch_access_new_instance.rs"));
     }
-    /// The `SwitchInstanceVip` action: No description of this action has been written yet.
+    /// The `SwitchInstanceVip` action: Swaps the virtual IP addresses of two instances, for example to move clients to a new instance after a data migration, now or at a set time; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod switch_instance_vip {
         include!(concat!(env!("OUT_DIR"), "/operation/switch_instance_vip.rs"));
     }
-    /// The `SwitchProxy` action: No description of this action has been written yet.
+    /// The `SwitchProxy` action: Switches over one or more proxy nodes of an instance, named by ProxyID or ProxyIDList; answers with a TaskId to poll with DescribeTaskInfo.
     pub mod switch_proxy {
         include!(concat!(env!("OUT_DIR"), "/operation/switch_proxy.rs"));
     }
-    /// The `UpgradeInstance` action: No description of this action has been written yet.
+    /// The `UpgradeInstance` action: Changes an instance's size: its memory size, shard count, replica count or node placement. Answers with the order's DealId.
     pub mod upgrade_instance {
         include!(concat!(env!("OUT_DIR"), "/operation/upgrade_instance.rs"));
     }
-    /// The `UpgradeInstanceProductVersion` action: No description of this action has been written yet.
+    /// The `UpgradeInstanceProductVersion` action: Moves an instance to another product version (TargetProductVersion), with SwitchOption choosing when the switch happens; answers with the order's DealName.
     pub mod upgrade_instance_product_version {
         include!(
             concat!(env!("OUT_DIR"), "/operation/upgrade_instance_product_version.rs")
         );
     }
-    /// The `UpgradeInstanceVersion` action: No description of this action has been written yet.
+    /// The `UpgradeInstanceVersion` action: Changes an instance to another instance type (TargetInstanceType), with SwitchOption choosing when the switch happens; answers with the order's DealName.
     pub mod upgrade_instance_version {
         include!(concat!(env!("OUT_DIR"), "/operation/upgrade_instance_version.rs"));
     }
-    /// The `UpgradeProxyVersion` action: No description of this action has been written yet.
+    /// The `UpgradeProxyVersion` action: Upgrades the proxy software of an instance from its current version to the given one, with InstanceTypeUpgradeNow choosing whether to do it right away; answers with a FlowId.
     pub mod upgrade_proxy_version {
         include!(concat!(env!("OUT_DIR"), "/operation/upgrade_proxy_version.rs"));
     }
-    /// The `UpgradeSmallVersion` action: No description of this action has been written yet.
+    /// The `UpgradeSmallVersion` action: Moves an instance's Redis server to another minor version, from CurrentRedisVersion to UpgradeRedisVersion, with InstanceTypeUpgradeNow choosing whether to do it right away; answers with a FlowId.
     pub mod upgrade_small_version {
         include!(concat!(env!("OUT_DIR"), "/operation/upgrade_small_version.rs"));
     }
-    /// The `UpgradeVersionToMultiAvailabilityZones` action: No description of this action has been written yet.
+    /// The `UpgradeVersionToMultiAvailabilityZones` action: Converts an instance to the multi-availability-zone layout, optionally upgrading its proxy and Redis server along the way; answers with a FlowId.
     pub mod upgrade_version_to_multi_availability_zones {
         include!(
             concat!(env!("OUT_DIR"),
