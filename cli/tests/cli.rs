@@ -1584,3 +1584,24 @@ async fn max_attempts_bounds_every_call_and_every_file() {
         assert!(!written.iter().any(|n| n.ends_with(".rdb")), "{written:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_beyond_the_backups_are_subcommands_and_calls() {
+    let emu = emulator().await;
+    // A subcommand of an action the emulator knows instances for.
+    let r = Run::against(&emu, &["describe-instances", "--instance-id", INSTANCE]).output();
+    r.expect_code(0);
+    let v = r.json();
+    assert_eq!(v["TotalCount"], 1, "{v}");
+    assert_eq!(v["InstanceSet"][0]["InstanceId"], INSTANCE);
+    // `call` with a JSON body, for an action answered from the schema with a task.
+    let body = format!(r#"{{"InstanceId":"{INSTANCE}"}}"#);
+    let r = Run::against(&emu, &["call", "ClearInstance", "--json", &body]).output();
+    r.expect_code(0);
+    let task_id = r.json()["TaskId"].as_u64().expect("TaskId");
+    assert!(emu.task(task_id).is_some(), "the emulator knows task {task_id}");
+    // A required member missing is named before anything is sent.
+    let r = Run::against(&emu, &["clear-instance"]).output();
+    assert_ne!(r.code, Some(0));
+    assert!(r.stderr.contains("instance-id"), "{}", r.stderr);
+}

@@ -6,8 +6,8 @@
 //!
 //! It implements the backup workflow: `DescribeBackupUrl`, `DescribeInstanceBackups`,
 //! `ManualBackupInstance`, `DescribeTaskInfo`, `DescribeBackupDownloadRestriction` and
-//! `ModifyBackupDownloadRestriction`. Any other action of the schema passes every check below
-//! and then answers `UnsupportedOperation`.
+//! `ModifyBackupDownloadRestriction`. Every other action of the schema (the whole Redis API)
+//! passes every check below and is then answered from the schema (see "Every other action").
 //!
 //! # Starting it from a test
 //!
@@ -75,11 +75,36 @@
 //!    `InvalidParameterValue` (value outside a documented enum, or an integer out of range).
 //!    Messages name the parameter path the way the API does, e.g. `LimitVpc.0.Region`, and
 //!    what is accepted. `null` counts as absent.
-//! 10. The action (below); `UnsupportedOperation` for one the emulator does not implement.
+//! 10. The action (below).
 //!
 //! Times in requests and answers are `YYYY-MM-DD hh:mm:ss` in UTC (the docs do not say which
 //! time zone the real service uses; the emulator chose UTC). Instances live in the emulator's region
 //! (`ap-guangzhou` by default): asked for in another region, an instance does not exist.
+//!
+//! # DescribeInstances
+//!
+//! - Lists the emulator's instances in its region (another region: none), sorted by ID.
+//!   `TotalCount` counts every match; `Offset` and `Limit` (20 when omitted or 0, at most 1000,
+//!   the emulator's choice; above → `InvalidParameterValue`) select the page.
+//! - Filters: `InstanceId` and `InstanceIds` exactly; `InstanceName` by containment, ignoring
+//!   case; `SearchKey` and every `SearchKeys` entry in the ID or the name, ignoring case. The
+//!   other filters (VPCs, projects, tags, ...) are accepted and ignored.
+//! - Each entry: `InstanceId`, `InstanceName`, `Region`, and every other member an
+//!   `InstanceSet` always has with its zero value, as below.
+//!
+//! # Every other action
+//!
+//! - Answered from the schema: every member the action always returns, with the type's zero
+//!   value (`0`, `0.0`, `false`, `""` or a string member's first documented value, `[]`, and
+//!   for a structure every member it always has), so any client decodes the answer.
+//! - An output member named like an input member the call sent (`InstanceId`, say) echoes it.
+//! - `TaskId`, `FlowId` and `TaskIds` name a new task (from the same counter as manual
+//!   backups, `TaskType` the action's name) that `DescribeTaskInfo` reports as a manual
+//!   backup's: `preparing`, `running`, then `succeed` after the backup task duration.
+//! - An instance the emulator does not know (`InstanceId`, `SrcInstanceId`, ...), or asked for
+//!   in another region →
+//!   `ResourceNotFound.InstanceNotExists`.
+//! - Nothing changes state: a `ModifyInstance` is accepted and forgotten.
 //!
 //! # DescribeBackupUrl
 //!

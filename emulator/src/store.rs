@@ -134,14 +134,17 @@ impl TaskPhase {
     }
 }
 
-/// An asynchronous task (a manual backup).
+/// An asynchronous task: a manual backup, or the task of any other action that answers with a
+/// `TaskId`.
 #[derive(Debug)]
 pub struct Task {
     /// `TaskId`.
     pub id: u64,
-    /// The instance backed up.
+    /// `TaskType`: what the task does.
+    pub task_type: String,
+    /// The instance it works on (empty when the action names none).
     pub instance_id: String,
-    /// The backup it makes.
+    /// The backup it makes (empty for a task that makes none).
     pub backup_id: String,
     /// When it started, Unix seconds.
     pub start_time: u64,
@@ -153,9 +156,16 @@ pub struct Task {
 
 impl Task {
     /// A task starting now that takes at least `duration`.
-    pub fn new(id: u64, instance_id: &str, backup_id: &str, duration: Duration) -> Self {
+    pub fn new(
+        id: u64,
+        task_type: &str,
+        instance_id: &str,
+        backup_id: &str,
+        duration: Duration,
+    ) -> Self {
         Self {
             id,
+            task_type: task_type.to_owned(),
             instance_id: instance_id.to_owned(),
             backup_id: backup_id.to_owned(),
             start_time: crate::clock::unix_now(),
@@ -302,6 +312,8 @@ pub enum Lookup {
 
 /// The first task ID handed out.
 const FIRST_TASK_ID: u64 = 100_001;
+/// `TaskType` of a manual backup's task.
+const BACKUP_TASK_TYPE: &str = "Back up Instance";
 
 impl Store {
     fn next_seq(&self) -> u64 {
@@ -419,6 +431,16 @@ impl Store {
             .collect()
     }
 
+    /// Every instance's ID and `InstanceName`, sorted by ID.
+    pub fn instance_names(&self) -> Vec<(String, String)> {
+        let Ok(map) = self.instances.read() else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|(id, instance)| (id.clone(), instance.name.clone()))
+            .collect()
+    }
+
     /// Every backup of every instance, unfiltered, in no particular order.
     pub fn rows(&self) -> Vec<BackupRow> {
         let Ok(map) = self.instances.read() else {
@@ -468,13 +490,7 @@ impl Store {
                 break id;
             }
         };
-        let mut tasks = self.tasks.lock().ok()?;
-        let task_id = tasks
-            .keys()
-            .next_back()
-            .map_or(FIRST_TASK_ID, |last| last.saturating_add(1));
-        let task = Arc::new(Task::new(task_id, instance_id, &backup_id, duration));
-        tasks.insert(task_id, Arc::clone(&task));
+        let task = self.register_task(BACKUP_TASK_TYPE, instance_id, &backup_id, duration)?;
         instance.backups.insert(
             backup_id,
             Backup {
@@ -513,6 +529,43 @@ impl Store {
             }
             Err(message) => task.finish(Err(message)),
         }
+    }
+
+    /// Starts a task that does nothing but take `duration` and then succeed: the task of an
+    /// action the emulator answers from the schema. `None` when the store is unavailable.
+    pub fn start_task(
+        &self,
+        task_type: &str,
+        instance_id: &str,
+        duration: Duration,
+    ) -> Option<Arc<Task>> {
+        let task = self.register_task(task_type, instance_id, "", duration)?;
+        task.finish(Ok(()));
+        Some(task)
+    }
+
+    /// Registers a task under the next ID.
+    fn register_task(
+        &self,
+        task_type: &str,
+        instance_id: &str,
+        backup_id: &str,
+        duration: Duration,
+    ) -> Option<Arc<Task>> {
+        let mut tasks = self.tasks.lock().ok()?;
+        let task_id = tasks
+            .keys()
+            .next_back()
+            .map_or(FIRST_TASK_ID, |last| last.saturating_add(1));
+        let task = Arc::new(Task::new(
+            task_id,
+            task_type,
+            instance_id,
+            backup_id,
+            duration,
+        ));
+        tasks.insert(task_id, Arc::clone(&task));
+        Some(task)
     }
 
     /// A task by ID.

@@ -1,4 +1,4 @@
-//! `DescribeTaskInfo`: the state of the task a manual backup started.
+//! `DescribeTaskInfo`: the state of a task that a manual backup or another action started.
 
 use serde_json::Value;
 use tencentcloud_redis::{DescribeTaskInfoRequest, DescribeTaskInfoResponse};
@@ -7,9 +7,6 @@ use tencentcloud_schema::request::shorten;
 use super::call::{decode, respond, Call};
 use crate::clock::format_time;
 use crate::error::ApiError;
-
-/// `TaskType` of a manual backup's task.
-const BACKUP_TASK_TYPE: &str = "Back up Instance";
 
 pub(super) fn describe_task_info(call: &Call<'_>, body: Value) -> Result<Value, ApiError> {
     let state = call.state;
@@ -37,7 +34,7 @@ pub(super) fn describe_task_info(call: &Call<'_>, body: Value) -> Result<Value, 
         &DescribeTaskInfoResponse::new()
             .status(phase.as_str())
             .start_time(format_time(task.start_time))
-            .task_type(BACKUP_TASK_TYPE)
+            .task_type(task.task_type.clone())
             .instance_id(task.instance_id.clone())
             .task_message(message)
             .request_id(call.request_id),

@@ -263,13 +263,5 @@ async fn handle_call(
         secret_id: &secret_id,
         request_id,
     };
-    actions::dispatch(&call, &action.name, body).unwrap_or_else(|| {
-        Err(ApiError::new(
-            "UnsupportedOperation",
-            format!(
-                "The emulator does not implement the action `{}`.",
-                action.name
-            ),
-        ))
-    })
+    actions::dispatch(&call, action, body)
 }

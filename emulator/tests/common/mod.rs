@@ -4,7 +4,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
+use serde_json::{json, Map, Value};
+use tencentcloud_redis::schema::{Action, BaseType, Member, Schema};
 use tencentcloud_redis_emulator::{Emulator, EmulatorBuilder, RunningEmulator};
 use tencentcloud_transport::sign::{sign_stages, SigningParams};
 
@@ -150,4 +151,52 @@ pub async fn urls(emu: &RunningEmulator, body: Value) -> Vec<(String, String, u6
             )
         })
         .collect()
+}
+
+/// A request body of `action` with its required members only, valid for the emulator: see
+/// [`sample`].
+pub fn required_body(schema: &Schema, action: &Action) -> Value {
+    let body: Map<String, Value> = action
+        .input
+        .iter()
+        .filter(|m| m.required)
+        .map(|m| (m.name.clone(), sample(schema, m)))
+        .collect();
+    Value::Object(body)
+}
+
+/// A value for a required member: the emulator's instance (and its backup) for an instance
+/// ID (a backup ID), a documented
+/// value for an enum, and otherwise a small value of the type.
+fn sample(schema: &Schema, member: &Member) -> Value {
+    let one = match &member.ty.base {
+        BaseType::String if member.name.ends_with("InstanceId") => json!(INSTANCE),
+        BaseType::String if member.name == "BackupId" => json!(BACKUP),
+        BaseType::String => match member.values.first() {
+            Some(v) => json!(v.value),
+            None => json!("x"),
+        },
+        BaseType::Integer(_) => json!(1),
+        BaseType::Float => json!(1.0),
+        BaseType::Boolean => json!(true),
+        BaseType::Named(name) => {
+            let data_type = schema
+                .types
+                .iter()
+                .find(|t| &t.name == name)
+                .expect("the schema defines every type it names");
+            let object: Map<String, Value> = data_type
+                .members
+                .iter()
+                .filter(|m| m.required)
+                .map(|m| (m.name.clone(), sample(schema, m)))
+                .collect();
+            Value::Object(object)
+        }
+    };
+    if member.ty.array {
+        json!([one])
+    } else {
+        one
+    }
 }
