@@ -232,6 +232,18 @@ impl CommonError {
     }
 }
 display_as_service_error!(CommonError, CommonError::service_error);
+/// A response that names the task its action started (its `TaskId`), which
+/// `DescribeTaskInfo` follows until it succeeds or fails.
+pub trait StartsTask {
+    /// The started task's ID; `None` when the response names none (or one that is
+    /// negative or fractional, which no task has).
+    fn started_task(&self) -> Option<u64>;
+}
+/// A task ID the schema types as `Float`, if it is a whole, non-negative number.
+fn task_id_from_float(id: f64) -> Option<u64> {
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    (id.fract() == 0.0 && (0.0..LIMIT).contains(&id)).then_some(id as u64)
+}
 /// Data types shared by several actions, and the enumerated values of string members.
 pub mod types {
     include!(concat!(env!("OUT_DIR"), "/types.rs"));

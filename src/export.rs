@@ -56,7 +56,6 @@
 
 mod error;
 mod find;
-mod wait;
 
 use std::fmt;
 use std::io;
@@ -75,7 +74,10 @@ pub use error::ExportError;
 pub use find::{
     find_backup, pick_backup, start_backup, StartedBackup, LIST_PAGE_SIZE, MAX_LIST_PAGES,
 };
-pub use wait::{wait_for_task, StatusCallback, TaskError, TaskOutcome, TaskProgress, WaitOptions};
+// The task waiter serves every task-starting action; export re-exports it where it always was.
+pub use crate::task::{
+    wait_for_task, StatusCallback, TaskError, TaskOutcome, TaskProgress, WaitOptions,
+};
 
 /// The callback [`ExportOptions::on_event`] installs.
 pub type ExportCallback = Arc<dyn Fn(&ExportEvent<'_>) + Send + Sync>;

@@ -113,6 +113,9 @@ pub fn action_command(action: &Action) -> Command {
     for member in &action.input {
         cmd = cmd.arg(member_arg(member));
     }
+    if crate::task_wait::starts_task(action) {
+        cmd = crate::task_wait::augment(cmd);
+    }
     cmd
 }
 

@@ -152,6 +152,12 @@ pub struct CallArgs {
     /// The request parameters as a JSON object (use @FILE to read them from a file, - for stdin).
     #[arg(long, value_name = "JSON", default_value = "{}")]
     pub json: String,
+    /// Follow the task the action starts (its TaskId) until it succeeds; exit 7 on --timeout.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: how long to wait and how often to ask.
+    #[command(flatten)]
+    pub task_wait: TaskWait,
 }
 
 /// How many files are downloaded at the same time (`--parallel`).
@@ -185,10 +191,10 @@ pub struct DownloadArgs {
     pub force: bool,
 }
 
-/// How long to wait for a backup task, and how often to ask.
+/// How long to wait for a task, and how often to ask.
 #[derive(Debug, Clone, Args)]
 pub struct TaskWait {
-    /// Seconds to wait for the backup task before giving up with exit code 7.
+    /// Seconds to wait for the task before giving up with exit code 7.
     #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse::parse_seconds)]
     pub timeout: Duration,
     /// Seconds before the second DescribeTaskInfo call; later waits grow by half, up to 10 s.

@@ -1,24 +1,23 @@
 //! `tcredis backup list`, `tcredis backup create [--wait]` and `tcredis export`: faces over the
 //! library's backup workflow (`tencentcloud_redis::export`).
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tencentcloud_redis::export::{
     export_backup, find_backup, start_backup, wait_for_task, ExportEvent, ExportOptions,
-    ExportSummary, TaskProgress, WaitOptions,
+    ExportSummary,
 };
 use tencentcloud_redis::types::RedisBackupSet;
 use tencentcloud_redis::{DescribeInstanceBackupsRequest, ManualBackupInstanceRequest};
-use tencentcloud_transport::CallOptions;
 
-use crate::args::{CreateArgs, ExportArgs, ListArgs, TaskWait};
+use crate::args::{CreateArgs, ExportArgs, ListArgs};
 use crate::download_cmd;
 use crate::exit::{self, CliError, Exit};
 use crate::globals::Globals;
 use crate::output::{self, Format};
 use crate::progress::bytes;
+use crate::task_wait::wait_options;
 
 /// How long `backup create --wait` keeps listing backups for the new one after the task
 /// succeeded (the backup id is a bonus there: the task's success is what `--wait` promises).
@@ -152,34 +151,6 @@ fn to_json(value: &impl serde::Serialize) -> Result<Value, CliError> {
     })
 }
 
-/// Prints one line per status change of a task on stderr, and a reminder when nothing has
-/// changed for a while.
-pub fn status_printer() -> impl Fn(&TaskProgress<'_>) + Send + Sync + 'static {
-    const QUIET: Duration = Duration::from_secs(15);
-    let last_line = Arc::new(Mutex::new(Instant::now()));
-    move |p: &TaskProgress<'_>| {
-        let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
-        if !p.changed && last.elapsed() < QUIET {
-            return;
-        }
-        *last = Instant::now();
-        let status = p.status.map(|s| s.as_str()).unwrap_or("(no status)");
-        let still = if p.changed { "" } else { "still " };
-        let message = p
-            .response
-            .task_message
-            .as_deref()
-            .filter(|m| !m.trim().is_empty())
-            .map(|m| format!(": {}", m.escape_debug()))
-            .unwrap_or_default();
-        eprintln!(
-            "task {}: {still}{status}{message} ({:.1} s)",
-            p.task_id,
-            p.elapsed.as_secs_f64()
-        );
-    }
-}
-
 /// `tcredis backup create [--wait]`.
 pub async fn create(globals: &Globals, args: CreateArgs) -> Result<(), CliError> {
     let client = &globals.client()?;
@@ -260,18 +231,6 @@ pub async fn create(globals: &Globals, args: CreateArgs) -> Result<(), CliError>
 
 fn round_ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
-}
-
-fn wait_options(task_wait: &TaskWait, call_options: &CallOptions, no_retry: bool) -> WaitOptions {
-    let mut wait = WaitOptions::new()
-        .timeout(task_wait.timeout)
-        .poll_interval(task_wait.poll_interval)
-        .call_options(call_options.clone())
-        .on_status(status_printer());
-    if no_retry {
-        wait = wait.max_consecutive_errors(0);
-    }
-    wait
 }
 
 fn export_event(event: &ExportEvent<'_>) {

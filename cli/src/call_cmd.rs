@@ -9,7 +9,7 @@ use crate::args::CallArgs;
 use crate::exit::CliError;
 use crate::globals::Globals;
 use crate::output::{self, Format};
-use crate::{actions, registry};
+use crate::{actions, registry, task_wait};
 
 /// A schema subcommand: its options make the body.
 pub async fn subcommand(
@@ -18,7 +18,13 @@ pub async fn subcommand(
     matches: &ArgMatches,
 ) -> Result<(), CliError> {
     let body = actions::body_from_matches(action, matches)?;
-    send(globals, action, body).await
+    let wait = task_wait::requested(matches)?;
+    let response = send(globals, action, body).await?;
+    print(
+        globals,
+        &follow(globals, action, response, wait.as_ref()).await?,
+    );
+    Ok(())
 }
 
 /// `tcredis call NAME --json ...`.
@@ -35,9 +41,38 @@ pub async fn call(globals: &Globals, schema: &Schema, args: CallArgs) -> Result<
             known.join(", ")
         )));
     };
+    if args.wait && !task_wait::starts_task(found) {
+        return Err(CliError::usage(format!(
+            "--wait: {} starts no task (its response has no TaskId)",
+            found.name
+        )));
+    }
     let body = read_json_arg(&args.json)?;
     actions::validate_body(schema, found, &body)?;
-    send(globals, found, body).await
+    let response = send(globals, found, body).await?;
+    let wait = args.wait.then_some(&args.task_wait);
+    print(globals, &follow(globals, found, response, wait).await?);
+    Ok(())
+}
+
+/// The response, or with `--wait` the response and the task's outcome.
+async fn follow(
+    globals: &Globals,
+    action: &Action,
+    response: serde_json::Value,
+    wait: Option<&crate::args::TaskWait>,
+) -> Result<serde_json::Value, CliError> {
+    match wait {
+        Some(wait) => task_wait::follow(globals, action, response, wait).await,
+        None => Ok(response),
+    }
+}
+
+fn print(globals: &Globals, response: &serde_json::Value) {
+    match globals.format(Format::Json) {
+        Format::Json => print!("{}", output::json(response)),
+        Format::Table => print!("{}", output::table(response)),
+    }
 }
 
 fn read_json_arg(raw: &str) -> Result<serde_json::Value, CliError> {
@@ -56,7 +91,11 @@ fn read_json_arg(raw: &str) -> Result<serde_json::Value, CliError> {
         .map_err(|e| CliError::usage(format!("--json is not valid JSON: {e}")))
 }
 
-async fn send(globals: &Globals, action: &Action, body: serde_json::Value) -> Result<(), CliError> {
+async fn send(
+    globals: &Globals,
+    action: &Action,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, CliError> {
     let client = globals.client()?;
     let options = globals.call_options();
     let send = registry::SendJson {
@@ -71,10 +110,5 @@ async fn send(globals: &Globals, action: &Action, body: serde_json::Value) -> Re
             action.name
         ))
     })??;
-    let response = future.await?;
-    match globals.format(Format::Json) {
-        Format::Json => print!("{}", output::json(&response)),
-        Format::Table => print!("{}", output::table(&response)),
-    }
-    Ok(())
+    future.await
 }

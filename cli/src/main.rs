@@ -12,6 +12,7 @@ mod output;
 mod parse;
 mod progress;
 mod registry;
+mod task_wait;
 
 use std::process::ExitCode;
 

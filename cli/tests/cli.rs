@@ -1599,9 +1599,69 @@ async fn actions_beyond_the_backups_are_subcommands_and_calls() {
     let r = Run::against(&emu, &["call", "ClearInstance", "--json", &body]).output();
     r.expect_code(0);
     let task_id = r.json()["TaskId"].as_u64().expect("TaskId");
-    assert!(emu.task(task_id).is_some(), "the emulator knows task {task_id}");
+    assert!(
+        emu.task(task_id).is_some(),
+        "the emulator knows task {task_id}"
+    );
     // A required member missing is named before anything is sent.
     let r = Run::against(&emu, &["clear-instance"]).output();
     assert_ne!(r.code, Some(0));
     assert!(r.stderr.contains("instance-id"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_follows_the_task_of_any_task_action_and_times_out_with_7() {
+    let emu = emulator_with(|b| b.backup_task_duration(Duration::from_millis(500))).await;
+    let r = Run::against(
+        &emu,
+        &[
+            "clear-instance",
+            "--instance-id",
+            INSTANCE,
+            "--wait",
+            "--poll-interval",
+            "0.1",
+        ],
+    )
+    .output();
+    r.expect_code(0);
+    let v = r.json();
+    assert_eq!(v["Task"]["Status"], "succeed", "{v}");
+    assert_eq!(v["Task"]["TaskType"], "ClearInstance");
+    assert!(v["TaskId"].as_u64().is_some(), "{v}");
+    assert!(r.stderr.contains("running"), "{}", r.stderr);
+
+    // `call --wait` the same; a task longer than --timeout exits 7.
+    let slow = emulator_with(|b| b.backup_task_duration(Duration::from_secs(120))).await;
+    let body = format!(r#"{{"InstanceId":"{INSTANCE}"}}"#);
+    let r = Run::against(
+        &slow,
+        &[
+            "call",
+            "ClearInstance",
+            "--json",
+            &body,
+            "--wait",
+            "--timeout",
+            "0.5",
+            "--poll-interval",
+            "0.1",
+        ],
+    )
+    .output();
+    r.expect_code(7);
+    assert!(
+        r.stderr.contains("The ClearInstance task may still finish"),
+        "{}",
+        r.stderr
+    );
+    // --wait on an action that starts no task is a usage error that sends nothing.
+    let before = slow.request_log().len();
+    let r = Run::against(&slow, &["call", "DescribeInstances", "--wait"]).output();
+    assert_ne!(r.code, Some(0));
+    assert!(r.stderr.contains("starts no task"), "{}", r.stderr);
+    assert_eq!(slow.request_log().len(), before);
+    // Subcommands of actions without a task have no --wait.
+    let r = Run::against(&slow, &["describe-instances", "--wait"]).output();
+    assert_ne!(r.code, Some(0));
 }

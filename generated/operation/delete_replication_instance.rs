@@ -102,6 +102,11 @@ impl DeleteReplicationInstanceResponse {
         self
     }
 }
+impl crate::StartsTask for DeleteReplicationInstanceResponse {
+    fn started_task(&self) -> Option<u64> {
+        self.task_id.and_then(crate::task_id_from_float)
+    }
+}
 /// An error answered by `DeleteReplicationInstance` (see [`DeleteReplicationInstanceRequest`]).
 ///
 /// One variant per code the action documents (0), `Common` for the codes every action may answer ([`CommonError`](crate::CommonError)), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).

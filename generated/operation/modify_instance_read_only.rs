@@ -92,6 +92,11 @@ impl ModifyInstanceReadOnlyResponse {
         self
     }
 }
+impl crate::StartsTask for ModifyInstanceReadOnlyResponse {
+    fn started_task(&self) -> Option<u64> {
+        self.task_id.and_then(|id| u64::try_from(id).ok())
+    }
+}
 /// An error answered by `ModifyInstanceReadOnly` (see [`ModifyInstanceReadOnlyRequest`]).
 ///
 /// One variant per code the action documents (0), `Common` for the codes every action may answer ([`CommonError`](crate::CommonError)), and `Unhandled` for any other code. Every variant keeps the raw code, message and request id; `code()`, `message()`, `request_id()` and `is_retryable()` come from [`ActionError`](tencentcloud_transport::ActionError).

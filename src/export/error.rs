@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use tencentcloud_transport::Error;
 
-use super::wait::{secs, TaskError};
 use crate::download::DownloadError;
+use crate::task::{secs, TaskError};
 use crate::{DescribeInstanceBackupsError, ManualBackupInstanceError};
 
 /// Why a step of the export workflow failed.

@@ -10,6 +10,7 @@ use tencentcloud_transport::{CallOptions, Client};
 
 use super::error::ExportError;
 use crate::types::RedisBackupSet;
+use crate::StartsTask;
 use crate::{DescribeInstanceBackupsRequest, ManualBackupInstanceRequest};
 
 /// The page size used to list backups (the API's maximum).
@@ -93,7 +94,7 @@ pub async fn start_backup(
             instance_id: instance_id.clone(),
             source,
         })?;
-    let Some(task_id) = response.task_id.and_then(|id| u64::try_from(id).ok()) else {
+    let Some(task_id) = response.started_task() else {
         return Err(ExportError::NoTaskId {
             instance_id,
             request_id: response.request_id,

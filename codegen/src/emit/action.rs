@@ -69,6 +69,7 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
         directions: Directions::RECEIVED,
     });
     let error_enum = emit_action_error(schema, action, &error, &request);
+    let starts_task = emit_starts_task(action, &response);
 
     quote! {
         #request_struct
@@ -83,7 +84,48 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
 
         #response_struct
 
+        #starts_task
+
         #error_enum
+    }
+}
+
+/// `StartsTask` for a response with a scalar `TaskId`: the task the action started, which
+/// `DescribeTaskInfo` follows. Nothing for other responses.
+fn emit_starts_task(action: &Action, response: &proc_macro2::Ident) -> TokenStream {
+    let Some(member) = action
+        .output
+        .iter()
+        .find(|m| m.name == "TaskId" && !m.ty.array)
+    else {
+        return TokenStream::new();
+    };
+    let field = format_ident!("{}", names::field_name(&member.name));
+    // The field is an `Option` unless the schema promises the member (see structs.rs).
+    let value = if member.required {
+        quote!(Some(self.#field))
+    } else {
+        quote!(self.#field)
+    };
+    let convert = match &member.ty.base {
+        BaseType::Integer(int) if int.unsigned => quote!(),
+        BaseType::Integer(_) => quote!(.and_then(|id| u64::try_from(id).ok())),
+        BaseType::Float => quote!(.and_then(crate::task_id_from_float)),
+        _ => return TokenStream::new(),
+    };
+    // A deprecated TaskId is still the task's ID while the service sends it.
+    let allow = if member.deprecated {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+    quote! {
+        impl crate::StartsTask for #response {
+            #allow
+            fn started_task(&self) -> Option<u64> {
+                #value #convert
+            }
+        }
     }
 }
 

@@ -22,7 +22,7 @@ use quote::{format_ident, quote};
 
 use crate::docs;
 use crate::schema::names;
-use crate::schema::Schema;
+use crate::schema::{BaseType, Schema};
 pub use options::Options;
 use tokens::doc_attrs;
 use usage::{Usage, DESERIALIZE_FEATURE, SERIALIZE_FEATURE};
@@ -58,6 +58,22 @@ pub fn generate(schema: &Schema, options: &Options) -> Binding {
     let service = emit_service(schema);
     let display_macro = errors::emit_display_macro();
     let common_errors = errors::emit_common_errors(schema);
+    let float_task_id = if schema.actions.iter().any(|a| {
+        a.output
+            .iter()
+            .any(|m| m.name == "TaskId" && !m.ty.array && m.ty.base == BaseType::Float)
+    }) {
+        quote! {
+            /// A task ID the schema types as `Float`, if it is a whole, non-negative number.
+            fn task_id_from_float(id: f64) -> Option<u64> {
+                // 2^64 as f64; every whole float below it converts exactly.
+                const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+                (id.fract() == 0.0 && (0.0..LIMIT).contains(&id)).then_some(id as u64)
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     let root = quote! {
         #service
 
@@ -77,6 +93,16 @@ pub fn generate(schema: &Schema, options: &Options) -> Binding {
         #display_macro
 
         #common_errors
+
+        /// A response that names the task its action started (its `TaskId`), which
+        /// `DescribeTaskInfo` follows until it succeeds or fails.
+        pub trait StartsTask {
+            /// The started task's ID; `None` when the response names none (or one that is
+            /// negative or fractional, which no task has).
+            fn started_task(&self) -> Option<u64>;
+        }
+
+        #float_task_id
     };
     let types = Module {
         name: "types".to_owned(),

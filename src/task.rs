@@ -1,5 +1,7 @@
 //! Waiting for a task: [`wait_for_task`] polls `DescribeTaskInfo` until the task succeeds,
-//! fails or the wait times out, and reports each answer to [`WaitOptions::on_status`].
+//! fails or the wait times out, and reports each answer to [`WaitOptions::on_status`]. Any
+//! action whose response names a task ([`StartsTask`](crate::StartsTask)) can be followed
+//! this way, a manual backup among them.
 
 use std::fmt;
 use std::sync::Arc;
@@ -248,7 +250,7 @@ impl std::error::Error for TaskError {
 }
 
 /// A duration as messages show it, e.g. `1.5 s`.
-pub(super) fn secs(d: Duration) -> String {
+pub(crate) fn secs(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
