@@ -244,6 +244,20 @@ fn task_id_from_float(id: f64) -> Option<u64> {
     const LIMIT: f64 = 18_446_744_073_709_551_616.0;
     (id.fract() == 0.0 && (0.0..LIMIT).contains(&id)).then_some(id as u64)
 }
+/// A request that lists items a page at a time by item offset (`Offset`, `Limit`,
+/// `TotalCount`), which a paginator can walk page by page.
+pub trait Paginated: tencentcloud_transport::Action + Clone {
+    /// One listed item.
+    type Item;
+    /// The offset of the first item this request asks for (0 when unset).
+    fn page_offset(&self) -> u64;
+    /// Asks for the page starting at `offset`.
+    fn set_page_offset(&mut self, offset: u64);
+    /// How many items match in all, as the response says.
+    fn total_count(response: &Self::Response) -> Option<u64>;
+    /// The page's items.
+    fn into_items(response: Self::Response) -> Vec<Self::Item>;
+}
 /// Data types shared by several actions, and the enumerated values of string members.
 pub mod types {
     include!(concat!(env!("OUT_DIR"), "/types.rs"));

@@ -36,6 +36,7 @@ pub use tencentcloud_transport as transport;
 pub mod download;
 mod error_chain;
 pub mod export;
+pub mod paginate;
 pub mod task;
 
 /// The README's Rust examples, compiled as doctests so they stay true.

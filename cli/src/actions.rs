@@ -116,7 +116,7 @@ pub fn action_command(action: &Action) -> Command {
     if crate::task_wait::starts_task(action) {
         cmd = crate::task_wait::augment(cmd);
     }
-    cmd
+    crate::pages::augment(cmd, action)
 }
 
 /// The request body from a subcommand's options, in schema order.

@@ -3,7 +3,6 @@
 //! the schema at run time (see [`crate::actions`]).
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use tencentcloud_redis_emulator::cli::EmulatorArgs;
@@ -11,6 +10,7 @@ use tencentcloud_schema::Schema;
 
 use crate::exit::EXIT_CODES_HELP;
 use crate::output::Format;
+use crate::task_wait::TaskWait;
 use crate::{actions, parse};
 
 const AFTER_HELP: &str = "\
@@ -189,17 +189,6 @@ pub struct DownloadArgs {
     /// Download again even if complete files are present; discard partial files.
     #[arg(long)]
     pub force: bool,
-}
-
-/// How long to wait for a task, and how often to ask.
-#[derive(Debug, Clone, Args)]
-pub struct TaskWait {
-    /// Seconds to wait for the task before giving up with exit code 7.
-    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse::parse_seconds)]
-    pub timeout: Duration,
-    /// Seconds before the second DescribeTaskInfo call; later waits grow by half, up to 10 s.
-    #[arg(long, value_name = "SECS", default_value = "1", value_parser = parse::parse_seconds)]
-    pub poll_interval: Duration,
 }
 
 /// The backup a command makes: its remark and how long the service keeps it.

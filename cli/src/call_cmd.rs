@@ -1,15 +1,19 @@
 //! Calling one API action: a schema subcommand (`tcredis describe-backup-url --instance-id ..`)
 //! or `tcredis call NAME --json '{..}'`, checked against the schema, sent through the typed
-//! request, printed as JSON or a table.
+//! request, printed as JSON or a table; with `--all` every page of a listing, with `--wait`
+//! the action's task followed to its end.
 
 use clap::ArgMatches;
+use serde_json::{json, Value};
+use tencentcloud_redis::task::{wait_for_task, TaskError};
 use tencentcloud_schema::{Action, Schema};
 
 use crate::args::CallArgs;
-use crate::exit::CliError;
+use crate::exit::{self, CliError, Exit};
 use crate::globals::Globals;
 use crate::output::{self, Format};
-use crate::{actions, registry, task_wait};
+use crate::task_wait::TaskWait;
+use crate::{actions, pages, registry, task_wait};
 
 /// A schema subcommand: its options make the body.
 pub async fn subcommand(
@@ -19,7 +23,11 @@ pub async fn subcommand(
 ) -> Result<(), CliError> {
     let body = actions::body_from_matches(action, matches)?;
     let wait = task_wait::requested(matches)?;
-    let response = send(globals, action, body).await?;
+    let response = if pages::requested(matches) {
+        pages::all_pages(action, body, |page| send(globals, action, page)).await?
+    } else {
+        send(globals, action, body).await?
+    };
     print(
         globals,
         &follow(globals, action, response, wait.as_ref()).await?,
@@ -60,10 +68,10 @@ async fn follow(
     globals: &Globals,
     action: &Action,
     response: serde_json::Value,
-    wait: Option<&crate::args::TaskWait>,
+    wait: Option<&TaskWait>,
 ) -> Result<serde_json::Value, CliError> {
     match wait {
-        Some(wait) => task_wait::follow(globals, action, response, wait).await,
+        Some(wait) => follow_task(globals, action, response, wait).await,
         None => Ok(response),
     }
 }
@@ -111,4 +119,59 @@ async fn send(
         ))
     })??;
     future.await
+}
+
+/// Waits for the task `response` names and returns the response with `Task` added: the
+/// final `Status`, `TaskType`, `StartTime`, `TaskMessage` and `ElapsedSeconds`.
+async fn follow_task(
+    globals: &Globals,
+    action: &Action,
+    mut response: Value,
+    task_wait: &TaskWait,
+) -> Result<Value, CliError> {
+    let task_id = response["TaskId"]
+        .as_u64()
+        .or_else(|| {
+            response["TaskId"]
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        })
+        .ok_or_else(|| {
+            CliError::new(
+                Exit::Service,
+                format!(
+                    "{} answered without a TaskId to wait for: {response}",
+                    action.name
+                ),
+            )
+        })?;
+    eprintln!("{}: task {task_id} started", action.name);
+    let wait =
+        task_wait::wait_options(task_wait, &globals.call_options(), globals.single_attempt());
+    let outcome = wait_for_task(&globals.client()?, task_id, wait)
+        .await
+        .map_err(|e| from_task(&action.name, &e, &globals.profile_hint()))?;
+    response["Task"] = json!({
+        "Status": outcome.status.as_str(),
+        "TaskType": outcome.response.task_type,
+        "StartTime": outcome.response.start_time,
+        "TaskMessage": outcome.response.task_message,
+        "ElapsedSeconds": (outcome.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+    });
+    Ok(response)
+}
+
+/// A failed wait for the task of `action`, as the exit code and message it earns.
+fn from_task(action: &str, error: &TaskError, profile_hint: &str) -> CliError {
+    match error {
+        TaskError::Api { source, .. } => exit::from_call("DescribeTaskInfo", source, profile_hint),
+        TaskError::TimedOut { task_id, .. } => CliError::new(
+            Exit::TaskTimeout,
+            format!(
+                "{error}\nThe {action} task may still finish: tcredis describe-task-info --task-id {task_id}"
+            ),
+        ),
+        _ => CliError::new(Exit::Service, format!("the {action} task: {}", exit::chain(error))),
+    }
 }

@@ -9,6 +9,7 @@ mod exit;
 mod globals;
 mod local;
 mod output;
+mod pages;
 mod parse;
 mod progress;
 mod registry;

@@ -1,19 +1,17 @@
 //! Following a task: the options every task-starting action's subcommand gets (`--wait`,
-//! `--timeout`, `--poll-interval`), the status lines on stderr, and the one JSON answer of a
-//! call that was waited for: the action's response with the task's outcome as `Task`.
+//! `--timeout`, `--poll-interval`), what they mean for the waiter, and the status lines on
+//! stderr. Calling the action and then following it is `call_cmd`'s.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::{ArgMatches, Args, Command, FromArgMatches};
-use serde_json::{json, Value};
-use tencentcloud_redis::task::{wait_for_task, TaskError, TaskProgress, WaitOptions};
+use tencentcloud_redis::task::{TaskProgress, WaitOptions};
 use tencentcloud_schema::{Action, BaseType};
 use tencentcloud_transport::CallOptions;
 
-use crate::args::TaskWait;
-use crate::exit::{self, CliError, Exit};
-use crate::globals::Globals;
+use crate::exit::CliError;
+use crate::parse;
 
 /// Whether the action's response names a task (a scalar integer or float `TaskId`).
 pub fn starts_task(action: &Action) -> bool {
@@ -51,58 +49,15 @@ pub fn requested(matches: &ArgMatches) -> Result<Option<TaskWait>, CliError> {
         .map_err(|e| CliError::usage(e.to_string()))
 }
 
-/// Waits for the task `response` names and returns the response with `Task` added: the
-/// final `Status`, `TaskType`, `StartTime`, `TaskMessage` and `ElapsedSeconds`.
-pub async fn follow(
-    globals: &Globals,
-    action: &Action,
-    mut response: Value,
-    task_wait: &TaskWait,
-) -> Result<Value, CliError> {
-    let task_id = response["TaskId"]
-        .as_u64()
-        .or_else(|| {
-            response["TaskId"]
-                .as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                .map(|f| f as u64)
-        })
-        .ok_or_else(|| {
-            CliError::new(
-                Exit::Service,
-                format!(
-                    "{} answered without a TaskId to wait for: {response}",
-                    action.name
-                ),
-            )
-        })?;
-    eprintln!("{}: task {task_id} started", action.name);
-    let wait = wait_options(task_wait, &globals.call_options(), globals.single_attempt());
-    let outcome = wait_for_task(&globals.client()?, task_id, wait)
-        .await
-        .map_err(|e| from_task(&action.name, &e, &globals.profile_hint()))?;
-    response["Task"] = json!({
-        "Status": outcome.status.as_str(),
-        "TaskType": outcome.response.task_type,
-        "StartTime": outcome.response.start_time,
-        "TaskMessage": outcome.response.task_message,
-        "ElapsedSeconds": (outcome.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
-    });
-    Ok(response)
-}
-
-/// A failed wait for the task of `action`, as the exit code and message it earns.
-fn from_task(action: &str, error: &TaskError, profile_hint: &str) -> CliError {
-    match error {
-        TaskError::Api { source, .. } => exit::from_call("DescribeTaskInfo", source, profile_hint),
-        TaskError::TimedOut { task_id, .. } => CliError::new(
-            Exit::TaskTimeout,
-            format!(
-                "{error}\nThe {action} task may still finish: tcredis describe-task-info --task-id {task_id}"
-            ),
-        ),
-        _ => CliError::new(Exit::Service, format!("the {action} task: {}", exit::chain(error))),
-    }
+/// How long to wait for a task, and how often to ask.
+#[derive(Debug, Clone, Args)]
+pub struct TaskWait {
+    /// Seconds to wait for the task before giving up with exit code 7.
+    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse::parse_seconds)]
+    pub timeout: Duration,
+    /// Seconds before the second DescribeTaskInfo call; later waits grow by half, up to 10 s.
+    #[arg(long, value_name = "SECS", default_value = "1", value_parser = parse::parse_seconds)]
+    pub poll_interval: Duration,
 }
 
 /// Prints one line per status change of a task on stderr, and a reminder when nothing has

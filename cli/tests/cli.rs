@@ -1665,3 +1665,49 @@ async fn wait_follows_the_task_of_any_task_action_and_times_out_with_7() {
     let r = Run::against(&slow, &["describe-instances", "--wait"]).output();
     assert_ne!(r.code, Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_fetches_every_page_of_a_listing() {
+    let emu = emulator().await;
+    for i in 0..44 {
+        emu.add_instance(&format!("crs-all{i:04}"));
+    }
+    let total = emu.instances().len();
+    let r = Run::against(&emu, &["describe-instances", "--limit", "10", "--all"]).output();
+    r.expect_code(0);
+    let v = r.json();
+    assert_eq!(v["TotalCount"], total);
+    let listed = v["InstanceSet"].as_array().expect("InstanceSet");
+    assert_eq!(listed.len(), total);
+    let pages = emu
+        .request_log()
+        .iter()
+        .filter(|e| e.action.as_deref() == Some("DescribeInstances"))
+        .count();
+    assert_eq!(pages, total.div_ceil(10));
+    // From an offset.
+    let r = Run::against(
+        &emu,
+        &[
+            "describe-instances",
+            "--limit",
+            "10",
+            "--offset",
+            "40",
+            "--all",
+        ],
+    )
+    .output();
+    r.expect_code(0);
+    assert_eq!(
+        r.json()["InstanceSet"].as_array().map(Vec::len),
+        Some(total - 40)
+    );
+    // Only listings have --all.
+    let r = Run::against(
+        &emu,
+        &["clear-instance", "--instance-id", INSTANCE, "--all"],
+    )
+    .output();
+    assert_ne!(r.code, Some(0));
+}

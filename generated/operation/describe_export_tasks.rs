@@ -68,6 +68,21 @@ impl tencentcloud_transport::Action for DescribeExportTasksRequest {
     const SERVICE: &'static tencentcloud_transport::ServiceInfo = &crate::SERVICE;
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
+impl crate::Paginated for DescribeExportTasksRequest {
+    type Item = crate::types::ExportFile;
+    fn page_offset(&self) -> u64 {
+        Some(self.offset).and_then(|o| u64::try_from(o).ok()).unwrap_or(0)
+    }
+    fn set_page_offset(&mut self, offset: u64) {
+        self.offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    }
+    fn total_count(response: &Self::Response) -> Option<u64> {
+        response.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.items
+    }
+}
 /// The `Response` object of a successful `DescribeExportTasks` call. Unknown members are ignored; members the docs say may be null decode from `null`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]

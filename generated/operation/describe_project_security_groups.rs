@@ -93,6 +93,21 @@ impl tencentcloud_transport::Action for DescribeProjectSecurityGroupsRequest {
     const SERVICE: &'static tencentcloud_transport::ServiceInfo = &crate::SERVICE;
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
+impl crate::Paginated for DescribeProjectSecurityGroupsRequest {
+    type Item = crate::types::SecurityGroup;
+    fn page_offset(&self) -> u64 {
+        self.offset.unwrap_or(0)
+    }
+    fn set_page_offset(&mut self, offset: u64) {
+        self.offset = Some(offset);
+    }
+    fn total_count(response: &Self::Response) -> Option<u64> {
+        response.total
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.groups
+    }
+}
 /// The `Response` object of a successful `DescribeProjectSecurityGroups` call. Unknown members are ignored; members the docs say may be null decode from `null`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]

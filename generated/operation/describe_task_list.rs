@@ -224,6 +224,21 @@ impl tencentcloud_transport::Action for DescribeTaskListRequest {
     const SERVICE: &'static tencentcloud_transport::ServiceInfo = &crate::SERVICE;
     const RATE_LIMIT_PER_SECOND: Option<u32> = None;
 }
+impl crate::Paginated for DescribeTaskListRequest {
+    type Item = crate::types::TaskInfoDetail;
+    fn page_offset(&self) -> u64 {
+        self.offset.and_then(|o| u64::try_from(o).ok()).unwrap_or(0)
+    }
+    fn set_page_offset(&mut self, offset: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+    }
+    fn total_count(response: &Self::Response) -> Option<u64> {
+        response.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.tasks
+    }
+}
 /// The `Response` object of a successful `DescribeTaskList` call. Unknown members are ignored; members the docs say may be null decode from `null`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]

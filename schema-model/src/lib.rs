@@ -36,6 +36,7 @@ pub mod flat;
 pub mod json;
 pub mod model;
 pub mod names;
+pub mod pagination;
 pub mod read;
 pub mod request;
 pub mod validate;

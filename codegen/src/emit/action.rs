@@ -10,6 +10,7 @@ use super::structs::{emit_struct, Mode, Scope, StructSpec};
 use super::usage::Directions;
 use crate::docs;
 use crate::schema::names;
+use crate::schema::pagination::{pagination, Pagination};
 use crate::schema::{Action, BaseType, Schema};
 
 pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -> TokenStream {
@@ -70,6 +71,7 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
     });
     let error_enum = emit_action_error(schema, action, &error, &request);
     let starts_task = emit_starts_task(action, &response);
+    let paginated = emit_paginated(action, &request);
 
     quote! {
         #request_struct
@@ -81,6 +83,8 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
             const SERVICE: &'static tencentcloud_transport::ServiceInfo = &crate::SERVICE;
             const RATE_LIMIT_PER_SECOND: Option<u32> = #rate;
         }
+
+        #paginated
 
         #response_struct
 
@@ -170,4 +174,81 @@ fn usage_example(action: &Action, krate: &str) -> Option<String> {
          ```",
         args.join(", ")
     ))
+}
+
+/// `Paginated` for a request that pages by item offset (the rule is
+/// [`pagination`](crate::schema::pagination::pagination)'s). Nothing for other requests.
+fn emit_paginated(action: &Action, request: &proc_macro2::Ident) -> TokenStream {
+    let Some(Pagination {
+        offset,
+        total,
+        items,
+        ..
+    }) = pagination(action)
+    else {
+        return TokenStream::new();
+    };
+    let item_ty = match &items.ty.base {
+        BaseType::Named(name) => {
+            let name = format_ident!("{}", name);
+            quote!(crate::types::#name)
+        }
+        _ => return TokenStream::new(),
+    };
+    let unsigned =
+        |m: &crate::schema::Member| matches!(m.ty.base, BaseType::Integer(int) if int.unsigned);
+    // Members the schema requires are bare fields, the others `Option`s (see structs.rs).
+    let unsigned_total = unsigned(total);
+    let offset_field = format_ident!("{}", names::field_name(&offset.name));
+    let current = if offset.required {
+        quote!(Some(self.#offset_field))
+    } else {
+        quote!(self.#offset_field)
+    };
+    let (get_offset, new_offset) = if unsigned(offset) {
+        (quote!(#current.unwrap_or(0)), quote!(offset))
+    } else {
+        (
+            quote!(#current.and_then(|o| u64::try_from(o).ok()).unwrap_or(0)),
+            quote!(i64::try_from(offset).unwrap_or(i64::MAX)),
+        )
+    };
+    let set_offset = if offset.required {
+        quote!(self.#offset_field = #new_offset;)
+    } else {
+        quote!(self.#offset_field = Some(#new_offset);)
+    };
+    let total_field = format_ident!("{}", names::field_name(&total.name));
+    let total = if total.required {
+        quote!(Some(response.#total_field))
+    } else {
+        quote!(response.#total_field)
+    };
+    let total_value = if unsigned_total {
+        total
+    } else {
+        quote!(#total.and_then(|n| u64::try_from(n).ok()))
+    };
+    let items_field = format_ident!("{}", names::field_name(&items.name));
+    quote! {
+        impl crate::Paginated for #request {
+            type Item = #item_ty;
+
+            fn page_offset(&self) -> u64 {
+                #get_offset
+            }
+
+            fn set_page_offset(&mut self, offset: u64) {
+                #set_offset
+            }
+
+            fn total_count(response: &Self::Response) -> Option<u64> {
+                #total_value
+            }
+
+            fn into_items(response: Self::Response) -> Vec<Self::Item> {
+                response.#items_field
+            }
+        }
+    }
 }

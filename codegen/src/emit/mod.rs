@@ -103,6 +103,25 @@ pub fn generate(schema: &Schema, options: &Options) -> Binding {
         }
 
         #float_task_id
+
+        /// A request that lists items a page at a time by item offset (`Offset`, `Limit`,
+        /// `TotalCount`), which a paginator can walk page by page.
+        pub trait Paginated: tencentcloud_transport::Action + Clone {
+            /// One listed item.
+            type Item;
+
+            /// The offset of the first item this request asks for (0 when unset).
+            fn page_offset(&self) -> u64;
+
+            /// Asks for the page starting at `offset`.
+            fn set_page_offset(&mut self, offset: u64);
+
+            /// How many items match in all, as the response says.
+            fn total_count(response: &Self::Response) -> Option<u64>;
+
+            /// The page's items.
+            fn into_items(response: Self::Response) -> Vec<Self::Item>;
+        }
     };
     let types = Module {
         name: "types".to_owned(),
