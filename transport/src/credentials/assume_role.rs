@@ -121,8 +121,8 @@ impl AssumeRoleProvider {
             request = request.external_id(external_id.clone());
         }
         let what = format!("assuming role {} (session {})", s.role_arn, s.session_name);
-        let source = format!("credentials from {}", self.source.description());
-        s.assume(&what, &source, request).await
+        let source = || format!("credentials from {}", self.source.description());
+        s.assume(&what, source, request).await
     }
 }
 

@@ -100,11 +100,12 @@ impl RoleSession {
 
     /// Sends `request` to STS (`what` names it in errors) and returns the credentials of
     /// the answer; logs the RequestId and how long they last (never the keys), with
-    /// `source` naming where the call's own keys came from.
+    /// `source` naming where the call's own keys came from (asked after the call: a chain
+    /// knows only then which of its providers answered).
     pub(super) async fn assume<A>(
         &self,
         what: &str,
-        source: &str,
+        source: impl FnOnce() -> String,
         request: A,
     ) -> Result<Credentials, CredentialsError>
     where
@@ -126,7 +127,8 @@ impl RoleSession {
                 .expires_at()
                 .and_then(|at| at.duration_since(SystemTime::now()).ok())
                 .map_or(0, |d| d.as_secs()),
-            "assumed role with {source}"
+            "assumed role with {}",
+            source()
         );
         Ok(credentials)
     }

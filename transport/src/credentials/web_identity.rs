@@ -175,7 +175,8 @@ impl WebIdentityProvider {
             "assuming role {} with a web identity token of provider {}",
             s.role_arn, self.provider_id
         );
-        s.assume(&what, "a web identity token", request).await
+        s.assume(&what, || "a web identity token".to_owned(), request)
+            .await
     }
 }
 
