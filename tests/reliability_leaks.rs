@@ -1,11 +1,15 @@
-//! No leaks (issue 8, item 5): with every tracing event and span of the process captured at
-//! TRACE level, a full API call and a full download (with retried faults, a cut connection,
-//! expired URLs and their refresh) never write the secret key, the session token, any
-//! `Authorization` signature or any download URL signature.
+//! No leaks (issue 8, item 5; issue 16): with every tracing event and span of the process
+//! captured at TRACE level, a full API call and a full download (with retried faults, a cut
+//! connection, expired URLs and their refresh), then calls with a role assumed through STS
+//! (`AssumeRole` with the long-term key, `AssumeRoleWithWebIdentity` with a web identity
+//! token, and the refusals of a wrong role and a wrong token) never write the long-term
+//! secret key, the session token, a temporary key or token STS issued, a web identity token,
+//! any `Authorization` signature or any download URL signature, in the logs, in the `Debug`
+//! of the providers and credentials, or in the errors.
 //!
-//! The signatures to look for are the real ones of this run: the client talks to the emulator
-//! through a recording TCP relay, which keeps the bytes of every request (the
-//! `Authorization` headers) and answer (the signed URLs).
+//! The secrets and signatures to look for are the real ones of this run: the client talks to
+//! the emulator (STS included) through a recording TCP relay, which keeps the bytes of every
+//! request (the `Authorization` headers) and answer (the signed URLs, the issued keys).
 //!
 //! This is the only test in its binary: the subscriber is the global default, installed before
 //! any callsite is hit, so nothing escapes the capture.
@@ -14,18 +18,27 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tencentcloud_redis::download::{download_backup, DownloadOptions, ProgressEvent};
+use tencentcloud_redis::transport::credentials::{AssumeRoleProvider, WebIdentityProvider};
+use tencentcloud_redis::transport::ProvideCredentials;
 use tencentcloud_redis::{
-    CallOptions, Client, Credentials, DescribeBackupUrlRequest, Endpoint, RateLimit, RetryPolicy,
+    CallOptions, Client, ClientBuilder, Credentials, DescribeBackupUrlRequest, Endpoint, RateLimit,
+    RetryPolicy,
 };
-use tencentcloud_redis_emulator::{DemoData, Emulator, Faults};
+use tencentcloud_redis_emulator::{
+    DemoData, Emulator, Faults, RunningEmulator, DEFAULT_PROVIDER_ID, DEFAULT_ROLE_ARN,
+};
 use tencentcloud_test_support::leaks::{
-    distinct, hex_values_after, leaks_in, markers_in, Capture, Relay,
+    distinct, hex_values_after, json_string_values, leaks_in, markers_in, Capture, Relay,
 };
 
 const INSTANCE: &str = "crs-4y9t57vt";
 const BACKUP: &str = "678362566696298532848117";
 const SECRET_KEY: &str = "LeakCanarySecretKey7f3a9c2e51d84b06";
 const TOKEN: &str = "LeakCanarySessionToken_c0ffee_9d8e7f6a5b4c3d2e1f";
+const WEB_IDENTITY_TOKEN: &str = "LeakCanaryWebIdentityToken.eyJzdWIiOiJwb2QifQ.5e1f";
+const WRONG_WEB_IDENTITY_TOKEN: &str = "LeakCanaryRefusedWebIdentityToken.eyJ4Ijoxfq.77aa";
+/// Short, so that a refresh comes due (after half of it) within the test.
+const ISSUED_LIFETIME: Duration = Duration::from_secs(3);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
@@ -47,6 +60,8 @@ async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
             })
             .secret_key(SECRET_KEY)
             .token(TOKEN)
+            .web_identity_token(WEB_IDENTITY_TOKEN)
+            .sts_credentials_lifetime(ISSUED_LIFETIME)
             .rate_limit(false)
             .url_ttl(Duration::ZERO)
             .faults(
@@ -106,11 +121,47 @@ async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
     let resumes: u32 = summary.files.iter().map(|f| f.resumes).sum();
     assert_eq!(resumes, 2);
 
+    // The signatures of the call and the download, before the role calls add theirs: the
+    // relay saw them all. Retries within one second sign the same bytes, so signatures
+    // repeat.
+    let auth_signatures = hex_values_after(&relay.requests(), "Signature=");
+    let url_signatures = distinct(hex_values_after(&relay.answers(), "q-signature="));
+    let posts = emu
+        .request_log()
+        .iter()
+        .filter(|e| e.method == "POST")
+        .count();
+    assert_eq!(
+        auth_signatures.len(),
+        posts,
+        "one signature per API request relayed"
+    );
+    assert!(posts >= 3, "the call was retried and the URLs refreshed");
+    assert!(
+        url_signatures.len() >= 6,
+        "three files, two DescribeBackupUrl answers (at least): {url_signatures:?}"
+    );
+
+    // The role calls meet no injected fault: their checks are about secrets, not retries.
+    emu.set_faults(Faults::none());
+    let token_dir = tempfile::tempdir().expect("temp dir");
+    let shown = role_calls(&emu, &relay, token_dir.path()).await;
+    let tmp_keys = json_string_values(&relay.answers(), "TmpSecretKey");
+    let tokens = json_string_values(&relay.answers(), "Token");
+    // Two AssumeRole answers and one AssumeRoleWithWebIdentity at least, a key and a token
+    // each.
+    assert!(tmp_keys.len() >= 3, "{tmp_keys:?}");
+    assert_eq!(tmp_keys.len(), tokens.len());
+
     let logs = capture.text();
 
     // The capture works and saw the interesting parts, so the checks below can fail.
     for expected in [
         "DescribeBackupUrl",
+        "AssumeRole",
+        "AssumeRoleWithWebIdentity",
+        "assumed role",
+        "using the current credentials until they expire",
         "DEBUG",
         "attempt",
         "retrying",
@@ -126,40 +177,135 @@ async fn trace_output_of_a_call_and_a_download_holds_no_secret_or_signature() {
         );
     }
 
-    // The secrets of this run, taken from the wire.
-    let auth_signatures = hex_values_after(&relay.requests(), "Signature=");
-    let url_signatures = hex_values_after(&relay.answers(), "q-signature=");
-    let log = emu.request_log();
-    let posts = log.iter().filter(|e| e.method == "POST").count();
-    // Retries within one second sign the same bytes, so signatures repeat.
-    assert_eq!(
-        auth_signatures.len(),
-        posts,
-        "one signature per API request relayed"
-    );
-    let auth_signatures = distinct(auth_signatures);
-    let url_signatures = distinct(url_signatures);
-    assert!(posts >= 3, "the call was retried and the URLs refreshed");
-    assert!(
-        url_signatures.len() >= 6,
-        "three files, two DescribeBackupUrl answers (at least): {url_signatures:?}"
-    );
+    // The errors and Debug output to check hold the refusals.
+    for expected in [
+        "ResourceNotFound.RoleNotFound",
+        "InvalidParameter.WebIdentityTokenError",
+        "AssumeRoleProvider",
+        "WebIdentityProvider",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "{expected:?} missing from:\n{shown}"
+        );
+    }
+
+    // The secrets of this run, taken from the wire: every signature, the role calls'
+    // included.
+    let auth_signatures = distinct(hex_values_after(&relay.requests(), "Signature="));
+    let url_signatures = distinct(hex_values_after(&relay.answers(), "q-signature="));
+    let mut secrets = vec![
+        SECRET_KEY,
+        TOKEN,
+        WEB_IDENTITY_TOKEN,
+        WRONG_WEB_IDENTITY_TOKEN,
+    ];
+    secrets.extend(tmp_keys.iter().chain(&tokens).map(String::as_str));
     // Not even a piece: no 16-hex-digit window of any signature appears.
+    let everything = format!("{logs}\n{shown}");
     let leaked = leaks_in(
-        &logs,
-        &[SECRET_KEY, TOKEN],
+        &everything,
+        &secrets,
         auth_signatures.iter().chain(&url_signatures),
     );
-    assert!(leaked.is_empty(), "leaked {leaked:?} into:\n{logs}");
-    let markers = markers_in(&logs);
+    assert!(leaked.is_empty(), "leaked {leaked:?} into:\n{everything}");
+    let markers = markers_in(&everything);
     assert!(
         markers.is_empty(),
-        "{markers:?} in the captured output:\n{logs}"
+        "{markers:?} in the captured output:\n{everything}"
     );
     eprintln!(
-        "no leaks: {} bytes of TRACE output checked against 1 key, 1 token, {} Authorization signatures, {} URL signatures",
-        logs.len(),
+        "no leaks: {} bytes of TRACE output, Debug and errors checked against {} secrets (long-term key and token, web identity tokens, issued keys and tokens), {} Authorization signatures, {} URL signatures",
+        everything.len(),
+        secrets.len(),
         auth_signatures.len(),
         url_signatures.len()
     );
+}
+
+/// Calls with roles through the relay: `AssumeRole` with the long-term key then
+/// `DescribeBackupUrl` with the temporary one, the same with a web identity token read from a
+/// file in `dir`, the refusals of a wrong role and a wrong token, and a failed refresh while
+/// the keys are still valid (its warning). Returns the `Debug` of the providers and
+/// credentials and the `Display` and `Debug` of the errors, for the leak check.
+async fn role_calls(emu: &RunningEmulator, relay: &Relay, dir: &std::path::Path) -> String {
+    let via_relay = || Endpoint::Url(format!("http://{}", relay.addr));
+    let long_term = Credentials::new(emu.secret_id(), SECRET_KEY).with_token(TOKEN);
+    let assume = |role: &str| {
+        AssumeRoleProvider::builder(role)
+            .session_name("leak-check")
+            .sts_endpoint(via_relay())
+            .build(long_term.clone())
+            .expect("role provider")
+    };
+    let web_identity = |token: &str, name: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, token).expect("token file");
+        WebIdentityProvider::builder(DEFAULT_PROVIDER_ID, DEFAULT_ROLE_ARN)
+            .token_file(file)
+            .sts_endpoint(via_relay())
+            .build()
+            .expect("web identity provider")
+    };
+    let mut shown = String::new();
+    let good: [Arc<dyn ProvideCredentials>; 2] = [
+        Arc::new(assume(DEFAULT_ROLE_ARN)),
+        Arc::new(web_identity(WEB_IDENTITY_TOKEN, "token")),
+    ];
+    for provider in good {
+        let credentials = provider.provide_credentials().await.expect("role keys");
+        assert!(credentials.secret_id().starts_with("AKIDtmp"));
+        let client = Client::builder()
+            .region(emu.region())
+            .endpoint(via_relay())
+            .credentials_provider(Arc::clone(&provider))
+            .rate_limit(RateLimit::Disabled)
+            .retry(RetryPolicy::new().with_max_attempts(10))
+            .build()
+            .expect("client");
+        let response = client
+            .send(DescribeBackupUrlRequest::new(INSTANCE, BACKUP))
+            .await
+            .expect("a call with the role's keys");
+        assert_eq!(response.backup_infos.len(), 3);
+        shown.push_str(&format!("{provider:?}\n{credentials:?}\n"));
+    }
+    let bad: [Arc<dyn ProvideCredentials>; 2] = [
+        Arc::new(assume("qcs::cam::uin/100000000001:roleName/not-this-one")),
+        Arc::new(web_identity(WRONG_WEB_IDENTITY_TOKEN, "wrong-token")),
+    ];
+    for provider in bad {
+        let error = provider
+            .provide_credentials()
+            .await
+            .expect_err("STS refuses");
+        assert!(error.sts_error().is_some(), "{error:?}");
+        let mut chain = error.to_string();
+        let mut cause = std::error::Error::source(&error);
+        while let Some(c) = cause {
+            chain.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        shown.push_str(&format!("{provider:?}\n{chain}\n{error:?}\n"));
+    }
+
+    // STS fails (once, not retried) when the keys are due for a refresh but still valid.
+    let kept = AssumeRoleProvider::builder(DEFAULT_ROLE_ARN)
+        .sts_client(
+            ClientBuilder::new()
+                .endpoint(via_relay())
+                .retry(RetryPolicy::disabled()),
+        )
+        .build(long_term.clone())
+        .expect("role provider");
+    let first = kept.provide_credentials().await.expect("role keys");
+    tokio::time::sleep(ISSUED_LIFETIME / 2 + Duration::from_millis(200)).await;
+    emu.push_sts_error("InternalError", "STS is down (scripted)");
+    let again = kept
+        .provide_credentials()
+        .await
+        .expect("the keys still valid");
+    assert_eq!(again.secret_id(), first.secret_id());
+    shown.push_str(&format!("{kept:?}\n{again:?}\n"));
+    shown
 }

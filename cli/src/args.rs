@@ -3,6 +3,7 @@
 //! the schema at run time (see [`crate::actions`]).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use tencentcloud_redis_emulator::cli::EmulatorArgs;
@@ -16,8 +17,11 @@ use crate::{actions, parse};
 const AFTER_HELP: &str = "\
 Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and
 TENCENTCLOUD_SESSION_TOKEN), else ~/.tencentcloud/credentials, else
-/etc/tencentcloud/credentials (section [default] or TENCENTCLOUD_PROFILE), else the CVM
-instance role. --profile NAME reads only that section of ~/.tencentcloud/credentials.
+/etc/tencentcloud/credentials (section [default] or TENCENTCLOUD_PROFILE; a section with
+role_arn assumes that role), else the CVM instance role, else a TKE pod's web identity
+(TKE_REGION, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE, TKE_ROLE_ARN). --profile NAME
+reads only that section of ~/.tencentcloud/credentials. --role-arn ARN then assumes a role
+with the keys found; -v names where the keys came from.
 
 Examples:
   tcredis demo
@@ -27,6 +31,7 @@ Examples:
   tcredis --region ap-guangzhou backup list --instance-id crs-4y9t57vt
   tcredis --region ap-guangzhou backup create --instance-id crs-4y9t57vt --remark before-upgrade --wait
   tcredis --region ap-guangzhou export --instance-id crs-4y9t57vt --out ./backup
+  tcredis --region ap-guangzhou --role-arn qcs::cam::uin/100000000001:roleName/backup-reader backup list --instance-id crs-4y9t57vt
   tcredis emulator --listen 127.0.0.1:9000";
 
 /// The largest accepted `--max-attempts`: with the backoff capped at 5 s, the waits between
@@ -82,6 +87,47 @@ pub struct Globals {
     /// Log to stderr (-v info, -vv debug, -vvv trace). Signed URLs and secrets are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    #[command(flatten)]
+    pub role: RoleArgs,
+}
+
+/// The role every command may assume (STS `AssumeRole`) with the keys the chain found.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Role options")]
+pub struct RoleArgs {
+    /// Assume this CAM role with the keys found (STS AssumeRole), e.g.
+    /// qcs::cam::uin/100000000001:roleName/backup-reader.
+    #[arg(long, global = true, env = "TENCENTCLOUD_ROLE_ARN", value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// RoleSessionName of the assumed role (2-128 of A-Z a-z 0-9 _+=,.@-; default
+    /// tencentcloud-rust-<unix milliseconds>). Needs --role-arn.
+    #[arg(
+        long,
+        global = true,
+        env = "TENCENTCLOUD_ROLE_SESSION_NAME",
+        value_name = "NAME"
+    )]
+    pub role_session_name: Option<String>,
+    /// How long the role's temporary keys last, in whole seconds (1-43200; default 7200);
+    /// they are refreshed before they expire. Needs --role-arn.
+    #[arg(
+        long,
+        global = true,
+        env = "TENCENTCLOUD_ROLE_DURATION",
+        value_name = "SECONDS",
+        value_parser = parse::parse_role_duration
+    )]
+    pub role_duration: Option<Duration>,
+    // The STS endpoint (help text below: rustdoc would flag its bare URLs).
+    #[arg(
+        long,
+        global = true,
+        env = "TENCENTCLOUD_STS_ENDPOINT",
+        value_name = "URL",
+        help = "STS endpoint URL the role is assumed at, e.g. https://sts.intl.tencentcloudapi.com \
+                or an emulator's http://127.0.0.1:9000 (default: https://sts.tencentcloudapi.com)"
+    )]
+    pub sts_endpoint: Option<String>,
 }
 
 /// `--max-attempts` / `TCREDIS_MAX_ATTEMPTS`.
@@ -93,6 +139,24 @@ fn parse_max_attempts(raw: &str) -> Result<u32, String> {
              (from --max-attempts or TCREDIS_MAX_ATTEMPTS)"
         )),
     }
+}
+
+/// `--role-session-name` or `--role-duration` on the command line without a role to apply
+/// them to (from the environment alone they are ignored: a shell may set them for every
+/// command).
+pub fn role_without_arn(matches: &clap::ArgMatches) -> Option<String> {
+    if matches.get_one::<String>("role_arn").is_some() {
+        return None;
+    }
+    ["role_session_name", "role_duration"]
+        .into_iter()
+        .find(|id| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        .map(|id| {
+            format!(
+                "the argument '--{}' needs a role: pass --role-arn ARN or set TENCENTCLOUD_ROLE_ARN",
+                id.replace('_', "-")
+            )
+        })
 }
 
 /// `--no-retry` with `--max-attempts N` (N > 1) on the command line contradicts itself; from

@@ -97,6 +97,14 @@ pub fn from_call<E: ActionError>(action: &str, error: &Error<E>, profile_hint: &
                 if e.request_id().is_empty() { "(none)" } else { e.request_id() }
             ),
         ),
+        // STS refused a role: the keys were found, the role or its trust policy is wrong.
+        Error::Credentials(e) if e.sts_error().is_some() => CliError::new(
+            Exit::Config,
+            format!(
+                "{}\nCheck the role ARN (--role-arn or TENCENTCLOUD_ROLE_ARN, a profile's role_arn, TKE_ROLE_ARN) and that the role's trust policy lets these keys assume it.",
+                chain(e)
+            ),
+        ),
         Error::Credentials(e) => CliError::new(
             Exit::Config,
             format!(

@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 
 use tencentcloud_redis::download::DownloadOptions;
-use tencentcloud_transport::credentials::{
-    CvmRoleProvider, DefaultCredentialsChain, EnvProvider, ProfileProvider, PROFILE_FILE,
-};
+use tencentcloud_transport::credentials::PROFILE_FILE;
 use tencentcloud_transport::{CallOptions, Client, Endpoint, Language, RetryPolicy};
 
 pub use crate::args::Globals;
+use crate::credentials;
 use crate::exit::{self, CliError, Exit};
 use crate::output::Format;
 use crate::progress::Progress;
@@ -65,7 +64,8 @@ impl Globals {
         format!("the [{section}] section of the profile file {path}")
     }
 
-    /// A client for the region, endpoint, language, credentials and retry budget given.
+    /// A client for the region, endpoint, language, credentials (and role) and retry budget
+    /// given.
     pub fn client(&self) -> Result<Client, CliError> {
         let Some(region) = self.region.clone().filter(|r| !r.is_empty()) else {
             return Err(CliError::new(
@@ -84,16 +84,7 @@ impl Globals {
                 Language::EnUs
             });
         }
-        builder = match &self.profile {
-            Some(profile) => {
-                builder.credentials(ProfileProvider::new().with_profile(profile.clone()))
-            }
-            None => builder.credentials(DefaultCredentialsChain::with_providers(
-                EnvProvider::new(),
-                ProfileProvider::new(),
-                CvmRoleProvider::new(),
-            )),
-        };
+        builder = builder.credentials(credentials::provider(self)?);
         builder.build().map_err(|e| {
             CliError::new(
                 Exit::Config,

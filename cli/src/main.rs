@@ -4,6 +4,7 @@ mod actions;
 mod args;
 mod backup_cmd;
 mod call_cmd;
+mod credentials;
 mod download_cmd;
 mod exit;
 mod globals;
@@ -72,10 +73,14 @@ fn main() -> ExitCode {
             };
         }
     };
-    if let Some(conflict) = args::retry_conflict(&matches) {
-        let _ = command
-            .error(clap::error::ErrorKind::ArgumentConflict, conflict)
-            .print();
+    let conflict = args::retry_conflict(&matches)
+        .map(|c| (clap::error::ErrorKind::ArgumentConflict, c))
+        .or_else(|| {
+            args::role_without_arn(&matches)
+                .map(|c| (clap::error::ErrorKind::MissingRequiredArgument, c))
+        });
+    if let Some((kind, message)) = conflict {
+        let _ = command.error(kind, message).print();
         return ExitCode::from(Exit::Usage as u8);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

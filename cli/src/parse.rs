@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use tencentcloud_transport::credentials::MAX_ROLE_DURATION;
 use tencentcloud_transport::time::UtcDateTime;
 
 /// The longest accepted `--timeout` / `--poll-interval` (7 days).
@@ -19,6 +20,18 @@ pub fn parse_seconds(raw: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// `--role-duration` / `TENCENTCLOUD_ROLE_DURATION`: whole seconds, as STS takes them.
+pub fn parse_role_duration(raw: &str) -> Result<Duration, String> {
+    let max = MAX_ROLE_DURATION.as_secs();
+    match raw.trim().parse::<u64>() {
+        Ok(secs) if (1..=max).contains(&secs) => Ok(Duration::from_secs(secs)),
+        _ => Err(format!(
+            "{raw:?} is not a role duration; accepted: whole seconds from 1 to {max} (12 hours), \
+             from --role-duration or TENCENTCLOUD_ROLE_DURATION"
+        )),
+    }
 }
 
 /// `--status`: the backup states `DescribeInstanceBackups` filters on.

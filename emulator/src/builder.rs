@@ -13,6 +13,7 @@ use crate::faults::Faults;
 use crate::running::RunningEmulator;
 use crate::state::{Credential, State};
 use crate::store::{self, Store};
+use crate::sts::config::{AcceptedToken, Role};
 
 /// The emulator, to be configured with [`Emulator::builder`].
 #[derive(Debug)]
@@ -151,6 +152,57 @@ impl EmulatorBuilder {
     /// The largest accepted request body (default 10 MiB).
     pub fn max_body_bytes(mut self, bytes: u64) -> Self {
         self.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// Lets STS callers assume this role (`AssumeRole`, `AssumeRoleWithWebIdentity`); the
+    /// first role given replaces the default, [`DEFAULT_ROLE_ARN`](crate::DEFAULT_ROLE_ARN).
+    pub fn role(mut self, role_arn: impl Into<String>) -> Self {
+        self.config.sts.add_role(Role {
+            arn: role_arn.into(),
+            external_id: None,
+        });
+        self
+    }
+
+    /// Like [`EmulatorBuilder::role`], for a role whose trust policy asks for this
+    /// `ExternalId`.
+    pub fn role_with_external_id(
+        mut self,
+        role_arn: impl Into<String>,
+        external_id: impl Into<String>,
+    ) -> Self {
+        self.config.sts.add_role(Role {
+            arn: role_arn.into(),
+            external_id: Some(external_id.into()),
+        });
+        self
+    }
+
+    /// Accepts this OIDC token in `AssumeRoleWithWebIdentity` (repeatable; none by default,
+    /// so every token is refused).
+    pub fn web_identity_token(mut self, token: impl Into<String>) -> Self {
+        self.config
+            .sts
+            .tokens
+            .push(AcceptedToken::Value(token.into()));
+        self
+    }
+
+    /// Accepts the OIDC token in this file, read on every `AssumeRoleWithWebIdentity` call
+    /// (so a test can rotate it, as TKE does); surrounding whitespace is ignored.
+    pub fn web_identity_token_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config
+            .sts
+            .tokens
+            .push(AcceptedToken::File(path.into()));
+        self
+    }
+
+    /// The longest the temporary keys STS issues last, whatever `DurationSeconds` asks
+    /// (default: as asked; whole seconds, at least one).
+    pub fn sts_credentials_lifetime(mut self, lifetime: Duration) -> Self {
+        self.config.sts.max_lifetime = Some(lifetime);
         self
     }
 

@@ -35,6 +35,21 @@ pub struct EmulatorArgs {
     /// Session token (X-TC-Token) required with the accepted key pair.
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
+    /// A role STS lets callers assume (repeatable; default
+    /// qcs::cam::uin/100000000001:roleName/tencentcloud-redis-emulator).
+    #[arg(long = "role", value_name = "ROLE_ARN", help_heading = "STS")]
+    pub roles: Vec<String>,
+    /// A file holding an OIDC token that AssumeRoleWithWebIdentity accepts, read on every call
+    /// (repeatable).
+    #[arg(
+        long = "web-identity-token-file",
+        value_name = "FILE",
+        help_heading = "STS"
+    )]
+    pub web_identity_token_files: Vec<PathBuf>,
+    /// The longest the temporary keys STS issues last, in seconds (default: as asked).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..), help_heading = "STS")]
+    pub sts_lifetime: Option<u64>,
     /// Validity of download URLs, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 6 * 3600)]
     pub url_ttl: u64,
@@ -149,6 +164,15 @@ impl EmulatorArgs {
         }
         if let Some(token) = &self.token {
             builder = builder.token(token);
+        }
+        for role in &self.roles {
+            builder = builder.role(role);
+        }
+        for file in &self.web_identity_token_files {
+            builder = builder.web_identity_token_file(file);
+        }
+        if let Some(secs) = self.sts_lifetime {
+            builder = builder.sts_credentials_lifetime(Duration::from_secs(secs));
         }
         builder = match self.demo() {
             Some(demo) => builder.demo(demo),

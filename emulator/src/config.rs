@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::demo::DemoData;
 use crate::faults::Faults;
+use crate::sts::config::StsConfig;
 
 /// How long a manual backup's task takes at least unless
 /// [`EmulatorBuilder::backup_task_duration`](crate::EmulatorBuilder::backup_task_duration)
@@ -38,6 +39,9 @@ pub(crate) struct Config {
     pub max_clock_skew_secs: u64,
     pub faults: Faults,
     pub settings: Settings,
+    /// The roles STS lets callers assume, the web identity tokens it accepts, the lifetime
+    /// of the keys it issues.
+    pub sts: StsConfig,
 }
 
 /// What may be changed while the emulator runs.
@@ -71,6 +75,7 @@ impl Default for Config {
                 backup_task_duration: DEFAULT_BACKUP_TASK_DURATION,
                 rate_limit: true,
             },
+            sts: StsConfig::default(),
         }
     }
 }
@@ -99,6 +104,7 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("faults", &self.faults)
             .field("settings", &self.settings)
+            .field("sts", &self.sts)
             .finish()
     }
 }

@@ -243,6 +243,37 @@
 //! streamed from disk in 1 MiB pieces, each read on the blocking pool while the one before it
 //! is sent.
 //!
+//! # STS: roles and temporary credentials
+//!
+//! The emulator also answers STS (service `sts`, version `2018-08-13`) on the same port, so
+//! clients that assume a role ([`tencentcloud_transport::credentials::AssumeRoleProvider`],
+//! the Python SDK's `STSAssumeRoleCredential`, `tcredis --role-arn`) can be pointed at it as
+//! their STS endpoint. A `POST /` is STS's when its credential scope names `sts`, its `Host`
+//! starts with `sts.`, or it is an unsigned (`Authorization: SKIP`)
+//! `AssumeRoleWithWebIdentity`; anything else is a Redis call, exactly as before.
+//!
+//! - `AssumeRole` is authenticated like a Redis call (signed for `sts` by a key the emulator
+//!   accepts, its token if it has one); `AssumeRoleWithWebIdentity` is taken unsigned, as the
+//!   official SDKs send it, and needs a `WebIdentityToken` the emulator was told to accept
+//!   ([`EmulatorBuilder::web_identity_token`], [`EmulatorBuilder::web_identity_token_file`],
+//!   read on every call so a test can rotate it; any non-empty `ProviderId`).
+//! - The role must be one it was told about ([`EmulatorBuilder::role`], by default
+//!   [`DEFAULT_ROLE_ARN`]), else `ResourceNotFound.RoleNotFound`; a role configured with an
+//!   external ID needs that `ExternalId`, else `UnauthorizedOperation`. A refused token →
+//!   `InvalidParameter.WebIdentityTokenError`; `DurationSeconds` over 43200 →
+//!   `InvalidParameter.OverTimeError`; a malformed `RoleSessionName` →
+//!   `InvalidParameter.ParamError`; a `Policy` that is not URL-encoded JSON →
+//!   `InvalidParameter.StrategyFormatError`.
+//! - The answer carries `Credentials` (`TmpSecretId`, `TmpSecretKey`, `Token`),
+//!   `ExpiredTime` and `Expiration`. The keys last `DurationSeconds` (7200 by default), at
+//!   most [`EmulatorBuilder::sts_credentials_lifetime`] (short in tests).
+//! - Redis calls signed with temporary keys must carry their `X-TC-Token`; a missing or wrong
+//!   token, or keys that have expired → `AuthFailure.TokenFailure`.
+//! - [`RunningEmulator::push_sts_error`] scripts the answer of the next STS call (faults and
+//!   [`RunningEmulator::push_error`] are the Redis API's); every STS call is in the request
+//!   log with its action. The start line's `sts` member names the role, the identity
+//!   provider and the token files.
+//!
 //! # Faults and the request log
 //!
 //! [`Faults`] (builder, [`RunningEmulator::set_faults`], or the binary's `--fault-*` flags)
@@ -293,6 +324,7 @@ mod running;
 mod server;
 mod state;
 mod store;
+mod sts;
 mod urls;
 pub mod validate;
 
@@ -304,4 +336,5 @@ pub use faults::Faults;
 pub use log::LogEntry;
 pub use running::{DownloadRestriction, RunningEmulator, TaskInfo};
 pub use store::{BackupSummary, InstanceSummary, DEFAULT_SNAPSHOT_SIZE};
+pub use sts::config::{DEFAULT_PROVIDER_ID, DEFAULT_ROLE_ARN};
 pub use urls::{INNER_PREFIX, PUBLIC_PREFIX};

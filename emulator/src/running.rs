@@ -147,9 +147,12 @@ impl RunningEmulator {
 
     /// The start line, one JSON object:
     /// `{"endpoint": "http://127.0.0.1:PORT", "region": "ap-guangzhou", "secret_id": "...",
-    /// "secret_key": "...", "instances": [{"instance_id": "crs-...", "backups":
+    /// "secret_key": "...", "sts": {...}, "instances": [{"instance_id": "crs-...", "backups":
     /// [{"backup_id": "...", "files": 5}]}]}` (keys in this order, `": "` and `", "`
-    /// separators, no newline).
+    /// separators, no newline). `sts` says how to use a role: `{"endpoint": ...,
+    /// "role_arns": [...], "provider_id": "...", "web_identity_token_files": [...]}` (STS is
+    /// on the same endpoint; assume one of the roles with the key pair above, or with a web
+    /// identity token from one of the files and the provider ID).
     pub fn start_line(&self) -> String {
         let instances: Vec<serde_json::Value> = self
             .instances()
@@ -169,9 +172,39 @@ impl RunningEmulator {
             "region": self.region(),
             "secret_id": self.secret_id(),
             "secret_key": self.secret_key(),
+            "sts": serde_json::json!({
+                "endpoint": self.endpoint(),
+                "role_arns": self.role_arns(),
+                "provider_id": crate::DEFAULT_PROVIDER_ID,
+                "web_identity_token_files": self
+                    .state
+                    .config
+                    .sts
+                    .token_files()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>(),
+            }),
             "instances": instances,
         });
         spaced_json(&value)
+    }
+
+    /// The roles STS lets callers assume.
+    pub fn role_arns(&self) -> Vec<String> {
+        self.state
+            .config
+            .sts
+            .roles()
+            .into_iter()
+            .map(|r| r.arn)
+            .collect()
+    }
+
+    /// Makes the next STS call (`AssumeRole` after authentication,
+    /// `AssumeRoleWithWebIdentity`) answer this error (queued; one call each).
+    pub fn push_sts_error(&self, code: impl Into<String>, message: impl Into<String>) {
+        self.state.sts.push_scripted(ApiError::new(code, message));
     }
 
     /// Replaces the faults in force (the generator restarts from the new seed).

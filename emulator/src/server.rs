@@ -14,14 +14,14 @@ use tower::ServiceExt;
 
 use crate::conn::ConnCtx;
 use crate::state::State;
-use crate::{api, files};
+use crate::{api, files, sts};
 
 /// How long a connection may take to send a complete request head; a client that never
 /// finishes its headers (slowloris) is dropped then.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The router: `POST /` is the API, `GET|HEAD /backups/...` and `/internal/backups/...` are
-/// downloads.
+/// The router: `POST /` is the API (STS's calls to [`sts`], the rest to the Redis API),
+/// `GET|HEAD /backups/...` and `/internal/backups/...` are downloads.
 fn router(state: Arc<State>) -> Router {
     Router::new().fallback(dispatch).with_state(state)
 }
@@ -36,7 +36,9 @@ async fn dispatch(
         .cloned()
         .unwrap_or_else(ConnCtx::detached);
     let path = req.uri().path().to_owned();
-    if path == "/" {
+    if path == "/" && sts::is_sts_request(req.headers()) {
+        sts::handle(state, req).await
+    } else if path == "/" {
         api::handle(state, ctx, req).await
     } else {
         let query = req.uri().query().unwrap_or("").to_owned();

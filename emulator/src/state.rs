@@ -16,6 +16,7 @@ use crate::faults::{Draw, FaultState, Faults};
 use crate::log::RequestLog;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
+use crate::sts::issued::StsState;
 
 /// One accepted key pair.
 #[derive(Clone)]
@@ -39,6 +40,8 @@ pub(crate) struct State {
     /// Key of the download URL signatures; random per start.
     pub url_key: [u8; 32],
     pub log: RequestLog,
+    /// The temporary keys STS issued and its scripted errors.
+    pub sts: StsState,
     settings: Mutex<Settings>,
     faults: Mutex<FaultState>,
     rate: RateLimiter,
@@ -74,6 +77,7 @@ impl State {
             data_dir,
             url_key,
             log: RequestLog::default(),
+            sts: StsState::default(),
             settings: Mutex::new(config.settings),
             faults: Mutex::new(FaultState::new(config.faults.clone())),
             rate: RateLimiter::default(),

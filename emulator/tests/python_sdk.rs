@@ -1,7 +1,9 @@
 //! The official Python SDK (tencentcloud-sdk-python-redis, from PyPI) against the emulator,
 //! through the workspace's `tests/python_sdk/check_emulator.py` (DescribeBackupUrl) and this
-//! crate's `tests/python_sdk/backup_workflow.py` (the backup workflow actions) and
-//! `tests/python_sdk/every_action.py` (every action, through the SDK's typed methods).
+//! crate's `tests/python_sdk/backup_workflow.py` (the backup workflow actions),
+//! `tests/python_sdk/every_action.py` (every action, through the SDK's typed methods) and
+//! `tests/python_sdk/sts_roles.py` (the SDK's own role credentials against the emulator's
+//! STS).
 //!
 //! The interpreter is `$TC_PYTHON`, by default `<repo>/.venv/bin/python`, which the README's
 //! test command creates. Missing interpreter or SDK is a failure, not a skip.
@@ -50,6 +52,8 @@ async fn run_sdk_script_with(
         .env("no_proxy", "127.0.0.1,localhost")
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
         .kill_on_drop(true);
     let output = tokio::time::timeout(Duration::from_secs(120), command.output())
         .await
@@ -174,5 +178,62 @@ async fn official_python_sdk_calls_every_action() {
         .filter(|e| e.path == "/" && e.error_code.is_none())
         .count();
     assert_eq!(answered, schema.actions.len() - 1);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn official_python_sdk_assumes_a_role_through_the_emulators_sts() {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python_sdk/sts_roles.py");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token_file = dir.path().join("oidc-token");
+    std::fs::write(&token_file, "python-sdk-oidc-token").expect("token file");
+    let emulator = Emulator::builder()
+        .demo(tencentcloud_redis_emulator::DemoData {
+            file_sizes: vec![20_000, 30_000],
+            ..Default::default()
+        })
+        .web_identity_token_file(&token_file)
+        .start()
+        .await
+        .expect("emulator starts");
+    let stdout = run_sdk_script(script, emulator.start_line()).await;
+    assert_eq!(stdout.matches("ok   ").count(), 4, "{stdout}");
+
+    // The SDK's calls as the emulator saw them: AssumeRole signed by the long-term key, a
+    // Redis call signed by the temporary one, the unsigned web identity call, the refusal.
+    let log = emulator.request_log();
+    let seen: Vec<(Option<&str>, Option<&str>, bool)> = log
+        .iter()
+        .filter(|e| e.path == "/")
+        .map(|e| {
+            (
+                e.action.as_deref(),
+                e.error_code.as_deref(),
+                e.secret_id.as_deref() == Some(emulator.secret_id()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (Some("AssumeRole"), None, true),
+            (Some("DescribeBackupUrl"), None, false),
+            (Some("AssumeRoleWithWebIdentity"), None, false),
+            (Some("DescribeBackupUrl"), None, false),
+            (
+                Some("AssumeRole"),
+                Some("ResourceNotFound.RoleNotFound"),
+                true
+            ),
+        ],
+        "{log:?}"
+    );
+    assert!(log
+        .iter()
+        .filter(|e| e.action.as_deref() == Some("DescribeBackupUrl"))
+        .all(|e| e
+            .secret_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("AKIDtmp"))));
     emulator.shutdown().await;
 }

@@ -95,6 +95,19 @@ pub fn distinct(mut values: Vec<String>) -> Vec<String> {
     values
 }
 
+/// Every string value of a JSON member `name` in `bytes` (e.g. the `TmpSecretKey`s of the STS
+/// answers a relay recorded), in order; values with escapes end at their first quote.
+pub fn json_string_values(bytes: &[u8], name: &str) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let marker = format!("\"{name}\":\"");
+    text.match_indices(&marker)
+        .filter_map(|(at, _)| {
+            let rest = &text[at + marker.len()..];
+            rest.find('"').map(|end| rest[..end].to_owned())
+        })
+        .collect()
+}
+
 /// What of the `secrets` appears whole in `output`, and which `signatures` have a piece (any
 /// window of 16 characters) in it, each named with the piece found.
 pub fn leaks_in<'a>(

@@ -50,6 +50,18 @@ pub trait Action: Serialize + Send + Sync {
     const SERVICE: &'static ServiceInfo;
     /// The documented limit of requests per second, if the documentation states one.
     const RATE_LIMIT_PER_SECOND: Option<u32>;
+
+    /// Whether the action is sent unsigned: no credentials are asked for, the
+    /// `Authorization` header is the literal `SKIP` and no `X-TC-Token` is sent, as the
+    /// official SDKs send STS `AssumeRoleWithWebIdentity` (their `SkipSign` option). The
+    /// other headers, the body, retries and decoding are those of every call. Default `false`.
+    const UNSIGNED: bool = false;
+
+    /// Whether a successful answer carries secrets (temporary keys, session tokens), as STS
+    /// answers do: an answer the client cannot decode is then never quoted in the error
+    /// ([`DecodeError::excerpt`](crate::DecodeError::excerpt) and its cause are dropped).
+    /// Default `false`.
+    const ANSWER_HAS_SECRETS: bool = false;
 }
 
 /// A reference to a request is a request too, so `client.send(&request)` works and the request
@@ -61,4 +73,6 @@ impl<A: Action> Action for &A {
     const NAME: &'static str = A::NAME;
     const SERVICE: &'static ServiceInfo = A::SERVICE;
     const RATE_LIMIT_PER_SECOND: Option<u32> = A::RATE_LIMIT_PER_SECOND;
+    const UNSIGNED: bool = A::UNSIGNED;
+    const ANSWER_HAS_SECRETS: bool = A::ANSWER_HAS_SECRETS;
 }

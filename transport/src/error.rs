@@ -104,7 +104,7 @@ pub enum Error<E> {
     /// request that does not serialize.
     Construction(ConstructionError),
     /// No credentials could be obtained.
-    Credentials(crate::credentials::CredentialsError),
+    Credentials(crate::credentials::error::CredentialsError),
     /// The per-attempt or total timeout elapsed.
     Timeout(TimeoutError),
     /// The request could not be sent or the response could not be read.
@@ -363,6 +363,17 @@ impl DecodeError {
             excerpt: excerpt(body, Self::EXCERPT_LIMIT),
             reason,
             source,
+        }
+    }
+
+    /// The same error without any of the body: no excerpt and no cause (a JSON error can
+    /// quote a value), for answers that carry secrets
+    /// ([`Action::ANSWER_HAS_SECRETS`](crate::Action::ANSWER_HAS_SECRETS)).
+    pub(crate) fn without_body(self) -> Self {
+        Self {
+            excerpt: "(not shown: the answer carries credentials)".to_owned(),
+            source: None,
+            ..self
         }
     }
 }

@@ -60,6 +60,14 @@ pub fn to_query_string(body: &Value) -> String {
     encode(&to_pairs(body))
 }
 
+/// One value percent-encoded as [`encode`] encodes it (e.g. an STS `Policy`, which the API
+/// takes URL-encoded).
+pub(crate) fn encode_component_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    encode_component(text, &mut out);
+    out
+}
+
 fn encode_component(text: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &byte in text.as_bytes() {

@@ -1,6 +1,7 @@
 //! Authentication of an API call: the TC3-HMAC-SHA256 signature, verified over the exact bytes
 //! received with the transport crate's server-side helpers, the timestamp, the SecretId and
-//! the session token.
+//! the session token. A SecretId the emulator's STS issued is accepted with its token until
+//! it expires; the STS endpoint authenticates `AssumeRole` here too, for service `sts`.
 
 use axum::http::{header, HeaderMap, Method};
 use tencentcloud_schema::request::shorten;
@@ -9,15 +10,29 @@ use tencentcloud_transport::sign;
 use super::headers::header_str;
 use crate::clock::unix_now;
 use crate::error::ApiError;
-use crate::state::State;
+use crate::state::{Credential, State};
 
 fn auth_error(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(code, message)
 }
 
-/// Verifies the TC3 signature; returns the SecretId.
+/// Verifies the TC3 signature of a call of the Redis service; returns the SecretId.
 pub(super) fn authenticate(
     state: &State,
+    method: &Method,
+    headers: &HeaderMap,
+    payload: &[u8],
+    timestamp: u64,
+) -> Result<String, ApiError> {
+    let service = state.schema.service.service.as_str();
+    authenticate_for(state, service, method, headers, payload, timestamp)
+}
+
+/// Verifies the TC3 signature of a call of `service` (its credential scope must name it);
+/// returns the SecretId.
+pub(crate) fn authenticate_for(
+    state: &State,
+    service: &str,
     method: &Method,
     headers: &HeaderMap,
     payload: &[u8],
@@ -62,15 +77,29 @@ pub(super) fn authenticate(
             ),
         ));
     }
-    let Some(credential) = state
+    let temporary;
+    let mut expires_at = None;
+    let credential = match state
         .credentials
         .iter()
         .find(|c| c.secret_id == auth.secret_id)
-    else {
-        return Err(auth_error(
-            "AuthFailure.SecretIdNotFound",
-            "The SecretId is not found; check that it exists and is enabled.",
-        ));
+    {
+        Some(credential) => credential,
+        None => {
+            let Some(issued) = state.sts.lookup(auth.secret_id) else {
+                return Err(auth_error(
+                    "AuthFailure.SecretIdNotFound",
+                    "The SecretId is not found; check that it exists and is enabled.",
+                ));
+            };
+            expires_at = Some(issued.expires_at);
+            temporary = Credential {
+                secret_id: auth.secret_id.to_owned(),
+                secret_key: issued.secret_key,
+                token: Some(issued.token),
+            };
+            &temporary
+        }
     };
     let header_pairs: Vec<(&str, &str)> = headers
         .iter()
@@ -84,7 +113,6 @@ pub(super) fn authenticate(
         payload,
         timestamp,
     };
-    let service = state.schema.service.service.as_str();
     sign::verify_accepting_bare_host(&auth, &credential.secret_key, Some(service), &received)
         .map_err(|e| match e {
             sign::VerifyError::SignatureMismatch => auth_error(
@@ -117,6 +145,12 @@ pub(super) fn authenticate(
                 "The session token (X-TC-Token) is missing or does not match this SecretId.",
             ))
         }
+    }
+    if expires_at.is_some_and(|at| now >= at) {
+        return Err(auth_error(
+            "AuthFailure.TokenFailure",
+            "The temporary credentials and their session token have expired; obtain new ones from STS.",
+        ));
     }
     Ok(credential.secret_id.clone())
 }

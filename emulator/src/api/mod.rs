@@ -2,7 +2,7 @@
 //! lookup, rate limit, scripted errors, schema validation, then the action; every failure is
 //! the service's envelope with a fresh RequestId.
 
-mod auth;
+pub(crate) mod auth;
 mod headers;
 
 use std::sync::Arc;

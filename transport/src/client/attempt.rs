@@ -170,49 +170,59 @@ pub(super) async fn execute<A: Action>(
             }
         }
 
-        let credentials = match tokio::time::timeout_at(
-            deadline,
-            inner.credentials.provide_credentials(),
-        )
-        .await
-        {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => return Err(Error::Credentials(e)),
-            Err(_) => return Err(total_timeout(attempt - 1)),
+        // An unsigned action asks for no credentials at all.
+        let credentials = if A::UNSIGNED {
+            None
+        } else {
+            match tokio::time::timeout_at(deadline, inner.credentials.provide_credentials()).await {
+                Ok(Ok(c)) => Some(c),
+                Ok(Err(e)) => return Err(Error::Credentials(e)),
+                Err(_) => return Err(total_timeout(attempt - 1)),
+            }
         };
 
         let timestamp = (inner.clock)();
-        let authorization = inner.signer.authorization(
-            &SigningParams {
-                method: method.as_str(),
-                host: &host,
-                content_type,
-                canonical_query: &query,
-                payload: &body,
-                timestamp,
-                service: A::SERVICE.name,
-            },
-            credentials.secret_id(),
-            credentials.secret_key(),
-        );
         let mut headers = fixed.clone();
         headers.insert(
             HeaderName::from_static("x-tc-timestamp"),
             HeaderValue::from(timestamp),
         );
-        if let Some(token) = credentials.token() {
-            let mut value = HeaderValue::from_str(token).map_err(|_| {
-                construction("the session token contains characters not allowed in a header".into())
-            })?;
-            value.set_sensitive(true);
-            headers.insert(HeaderName::from_static("x-tc-token"), value);
+        match &credentials {
+            None => {
+                headers.insert(AUTHORIZATION, HeaderValue::from_static("SKIP"));
+            }
+            Some(credentials) => {
+                let authorization = inner.signer.authorization(
+                    &SigningParams {
+                        method: method.as_str(),
+                        host: &host,
+                        content_type,
+                        canonical_query: &query,
+                        payload: &body,
+                        timestamp,
+                        service: A::SERVICE.name,
+                    },
+                    credentials.secret_id(),
+                    credentials.secret_key(),
+                );
+                if let Some(token) = credentials.token() {
+                    let mut value = HeaderValue::from_str(token).map_err(|_| {
+                        construction(
+                            "the session token contains characters not allowed in a header".into(),
+                        )
+                    })?;
+                    value.set_sensitive(true);
+                    headers.insert(HeaderName::from_static("x-tc-token"), value);
+                }
+                let mut value = HeaderValue::from_str(&authorization).map_err(|_| {
+                    construction("the SecretId contains characters not allowed in a header".into())
+                })?;
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+                drop(authorization);
+            }
         }
-        let mut value = HeaderValue::from_str(&authorization).map_err(|_| {
-            construction("the SecretId contains characters not allowed in a header".into())
-        })?;
-        value.set_sensitive(true);
-        headers.insert(AUTHORIZATION, value);
-        drop(authorization);
+        drop(credentials);
 
         state.attempts = attempt;
         let now = Instant::now();
@@ -233,42 +243,49 @@ pub(super) async fn execute<A: Action>(
         .instrument(attempt_span.clone())
         .await;
 
-        let error: Error<A::Error> =
-            match sent {
-                Err(_) => Error::Timeout(TimeoutError {
-                    kind,
-                    limit: match kind {
-                        TimeoutKind::Attempt => attempt_timeout,
-                        _ => total,
-                    },
-                    action: A::NAME,
-                    attempts: attempt,
-                }),
-                Ok(Err(AttemptFailure::Http(e))) => {
-                    Error::Network(NetworkError::new(A::NAME, url.as_str(), e))
+        let error: Error<A::Error> = match sent {
+            Err(_) => Error::Timeout(TimeoutError {
+                kind,
+                limit: match kind {
+                    TimeoutKind::Attempt => attempt_timeout,
+                    _ => total,
+                },
+                action: A::NAME,
+                attempts: attempt,
+            }),
+            Ok(Err(AttemptFailure::Http(e))) => {
+                Error::Network(NetworkError::new(A::NAME, url.as_str(), e))
+            }
+            Ok(Err(AttemptFailure::TooLarge { status, head })) => {
+                let error = DecodeError::new(status, &head, None, DecodeReason::TooLarge, None);
+                Error::Decode(if A::ANSWER_HAS_SECRETS {
+                    error.without_body()
+                } else {
+                    error
+                })
+            }
+            Ok(Ok((status, bytes))) => {
+                let mut request_id = None;
+                let result = decode_with_request_id::<A>(status, &bytes, &mut request_id);
+                if request_id.is_some() {
+                    state.request_id = request_id;
                 }
-                Ok(Err(AttemptFailure::TooLarge { status, head })) => Error::Decode(
-                    DecodeError::new(status, &head, None, DecodeReason::TooLarge, None),
-                ),
-                Ok(Ok((status, bytes))) => {
-                    let mut request_id = None;
-                    let result = decode_with_request_id::<A>(status, &bytes, &mut request_id);
-                    if request_id.is_some() {
-                        state.request_id = request_id;
+                tracing::debug!(
+                    target: LOG_TARGET,
+                    parent: &attempt_span,
+                    status,
+                    request_id = state.request_id.as_deref().unwrap_or(""),
+                    "answered"
+                );
+                match result {
+                    Ok(response) => return Ok(response),
+                    Err(Error::Decode(e)) if A::ANSWER_HAS_SECRETS => {
+                        Error::Decode(e.without_body())
                     }
-                    tracing::debug!(
-                        target: LOG_TARGET,
-                        parent: &attempt_span,
-                        status,
-                        request_id = state.request_id.as_deref().unwrap_or(""),
-                        "answered"
-                    );
-                    match result {
-                        Ok(response) => return Ok(response),
-                        Err(e) => e,
-                    }
+                    Err(e) => e,
                 }
-            };
+            }
+        };
 
         if matches!(&error, Error::Timeout(t) if t.kind == TimeoutKind::Total) {
             return Err(error);

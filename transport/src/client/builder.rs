@@ -10,13 +10,19 @@ use super::config::{
     RequestForm, ResolvedEndpoint, Timeouts,
 };
 use super::inner::Inner;
-use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
+use crate::action::ServiceInfo;
+use crate::credentials::provider::ProvideCredentials;
 use crate::error::ConstructionError;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::sign::Signer;
 
 /// Configures a [`Client`].
+///
+/// Cheap to clone (a shared credentials provider and HTTP client stay shared), so one
+/// configuration can build several clients, e.g. the STS client of an
+/// [`AssumeRoleProvider`](crate::credentials::AssumeRoleProvider).
+#[derive(Clone)]
 pub struct ClientBuilder {
     region: Option<String>,
     endpoint: Endpoint,
@@ -52,7 +58,8 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// Defaults: no region, [`Endpoint::Default`], no language header, credentials from
-    /// [`DefaultCredentialsChain`], [`Timeouts::default`], [`RetryPolicy::default`],
+    /// [`DefaultCredentialsChain`](crate::credentials::DefaultCredentialsChain),
+    /// [`Timeouts::default`], [`RetryPolicy::default`],
     /// [`RateLimit::Documented`].
     pub fn new() -> Self {
         Self {
@@ -163,8 +170,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, ConstructionError> {
+    /// The configured region, if one was set.
+    pub(crate) fn configured_region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Where calls of `service` go, for messages: the configured URL as given, or
+    /// `https://` and the service's host.
+    pub(crate) fn endpoint_for_messages(&self, service: &ServiceInfo) -> String {
+        match &self.endpoint {
+            Endpoint::Default => format!("https://{}", service.default_host),
+            Endpoint::Mainland => format!("https://{}", service.mainland_host),
+            Endpoint::Regional => format!(
+                "https://{}",
+                service.regional_host_for(self.region.as_deref().unwrap_or("{region}"))
+            ),
+            Endpoint::Url(url) => url.trim().to_owned(),
+        }
+    }
+
+    /// Checks the configuration and builds the client with the configured credentials, or
+    /// with `default()` when none were configured. [`ClientBuilder::build`] passes the
+    /// default chain (in its own file, so that the credential providers that call STS through
+    /// a client can use this builder without depending on the chain that includes them).
+    pub(crate) fn build_or(
+        self,
+        default: impl FnOnce() -> Arc<dyn ProvideCredentials>,
+    ) -> Result<Client, ConstructionError> {
         if let Some(region) = &self.region {
             check_region(region)?;
         }
@@ -209,9 +241,7 @@ impl ClientBuilder {
                 })?
             }
         };
-        let credentials = self
-            .credentials
-            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
+        let credentials = self.credentials.unwrap_or_else(default);
         Ok(Client::from_inner(Inner {
             http,
             credentials,

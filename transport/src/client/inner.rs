@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::config::{Clock, Language, RequestForm, ResolvedEndpoint, Timeouts};
-use crate::credentials::ProvideCredentials;
+use crate::credentials::provider::ProvideCredentials;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::sign::Signer;

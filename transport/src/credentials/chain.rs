@@ -1,5 +1,6 @@
 //! Chains of providers: [`CredentialsChain`] (the first provider that has credentials wins)
-//! and [`DefaultCredentialsChain`] (environment, user profile, system profile, CVM role).
+//! and [`DefaultCredentialsChain`] (environment, user profile, system profile, CVM role, TKE
+//! web identity).
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,6 +11,7 @@ use super::error::{CredentialsError, CredentialsErrorKind};
 use super::keys::Credentials;
 use super::profile::ProfileProvider;
 use super::provider::{CredentialsFuture, ProvideCredentials};
+use super::tke::TkeOidcProvider;
 
 /// Tries providers in order and uses the first that has credentials.
 ///
@@ -51,7 +53,13 @@ impl CredentialsChain {
         for (i, provider) in self.providers.iter().enumerate() {
             match provider.provide_credentials().await {
                 Ok(creds) => {
-                    self.last_good.store(i, Ordering::Relaxed);
+                    if self.last_good.swap(i, Ordering::Relaxed) != i {
+                        tracing::debug!(
+                            target: "tencentcloud_transport::credentials",
+                            "credentials from {}",
+                            provider.description()
+                        );
+                    }
                     return Ok(creds);
                 }
                 Err(e) if e.kind() == CredentialsErrorKind::Invalid => return Err(e),
@@ -74,11 +82,21 @@ impl ProvideCredentials for CredentialsChain {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         Box::pin(self.resolve())
     }
+
+    /// The provider that answered last, else every provider in order.
+    fn description(&self) -> String {
+        if let Some(provider) = self.providers.get(self.last_good.load(Ordering::Relaxed)) {
+            return provider.description();
+        }
+        let all: Vec<String> = self.providers.iter().map(|p| p.description()).collect();
+        format!("the first of: {}", all.join("; "))
+    }
 }
 
 /// The default chain, in the official SDKs' order: [`EnvProvider`], then the user's
 /// [`ProfileProvider`] (`~/.tencentcloud/credentials`), then the system-wide one
-/// ([`ProfileProvider::system`], `/etc/tencentcloud/credentials`), then [`CvmRoleProvider`].
+/// ([`ProfileProvider::system`], `/etc/tencentcloud/credentials`), then [`CvmRoleProvider`],
+/// then [`TkeOidcProvider`] (a TKE pod's web identity from the `TKE_*` variables).
 ///
 /// Each step follows [`CredentialsChain`]: a file that does not exist, cannot be read or has no
 /// section for the profile passes on to the next step; a file with a malformed line or an
@@ -93,6 +111,9 @@ pub struct DefaultCredentialsChain {
 /// Where the system-wide profile provider sits in [`DefaultCredentialsChain`]'s chain.
 const SYSTEM_PROFILE_STEP: usize = 2;
 
+/// Where the TKE web identity provider sits in [`DefaultCredentialsChain`]'s chain.
+const TKE_STEP: usize = 4;
+
 impl Default for DefaultCredentialsChain {
     fn default() -> Self {
         Self::new()
@@ -101,7 +122,7 @@ impl Default for DefaultCredentialsChain {
 
 impl DefaultCredentialsChain {
     /// The chain reading the process environment, the current user's profile file, the
-    /// system-wide profile file and the real metadata service.
+    /// system-wide profile file, the real metadata service and TKE's variables.
     pub fn new() -> Self {
         Self::with_providers(
             EnvProvider::new(),
@@ -114,7 +135,9 @@ impl DefaultCredentialsChain {
     /// (e.g. a lookup function, a home directory and a local metadata URL in tests). The
     /// system-wide step reads `/etc/tencentcloud/credentials` ([`ProfileProvider::system`], the
     /// profile from the process's `TENCENTCLOUD_PROFILE`) unless
-    /// [`DefaultCredentialsChain::with_system_profile`] replaces it.
+    /// [`DefaultCredentialsChain::with_system_profile`] replaces it; the TKE step reads the
+    /// process's `TKE_*` variables ([`TkeOidcProvider::new`]) unless
+    /// [`DefaultCredentialsChain::with_tke`] replaces it.
     pub fn with_providers(
         env: EnvProvider,
         profile: ProfileProvider,
@@ -125,6 +148,7 @@ impl DefaultCredentialsChain {
             Box::new(profile),
             Box::new(ProfileProvider::system()),
             Box::new(cvm),
+            Box::new(TkeOidcProvider::new()),
         ];
         Self {
             chain: CredentialsChain::new(providers),
@@ -139,10 +163,23 @@ impl DefaultCredentialsChain {
         }
         self
     }
+
+    /// Reads TKE's web identity with `tke` instead (e.g. [`TkeOidcProvider::from_lookup`] in
+    /// tests, or one with its own STS client).
+    pub fn with_tke(mut self, tke: TkeOidcProvider) -> Self {
+        if let Some(step) = self.chain.providers.get_mut(TKE_STEP) {
+            *step = Box::new(tke);
+        }
+        self
+    }
 }
 
 impl ProvideCredentials for DefaultCredentialsChain {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         self.chain.provide_credentials()
+    }
+
+    fn description(&self) -> String {
+        self.chain.description()
     }
 }

@@ -224,6 +224,16 @@ impl ProvideCredentials for CvmRoleProvider {
             }
         })
     }
+
+    fn description(&self) -> String {
+        match &self.role {
+            Some(role) => format!("CVM role {role} (metadata service {})", self.base_url),
+            None => format!(
+                "the CVM instance's role (metadata service {})",
+                self.base_url
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

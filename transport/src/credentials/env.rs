@@ -77,4 +77,8 @@ impl ProvideCredentials for EnvProvider {
         let result = self.load();
         Box::pin(async move { result })
     }
+
+    fn description(&self) -> String {
+        format!("environment variables {ENV_SECRET_ID} and {ENV_SECRET_KEY}")
+    }
 }

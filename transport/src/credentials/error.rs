@@ -58,6 +58,20 @@ impl CredentialsError {
         }
     }
 
+    /// An error of `kind` with its cause (e.g. the failed STS call behind a role's
+    /// credentials).
+    pub(crate) fn with_kind(
+        kind: CredentialsErrorKind,
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> CredentialsErrorKind {
         self.kind

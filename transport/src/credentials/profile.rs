@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use super::error::CredentialsError;
 use super::keys::Credentials;
+use super::profile_role::{role_spec, ProfileRoles, RoleSpec};
 use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
+use crate::client::builder::ClientBuilder;
 
 /// The variable naming the profile section to read.
 pub const ENV_PROFILE: &str = "TENCENTCLOUD_PROFILE";
@@ -19,11 +21,28 @@ pub const ENV_PROFILE: &str = "TENCENTCLOUD_PROFILE";
 /// `TENCENTCLOUD_PROFILE`, else `default`. Keys: `secret_id`, `secret_key`, optional `token`.
 /// Lines starting with `#` or `;` are comments. The file is read on every call, so an edited
 /// file takes effect without a restart.
+///
+/// A role section also names `role_arn` (and optionally `role_session_name`,
+/// `duration_seconds`, `external_id`): the provider then assumes that role with the
+/// section's keys through an
+/// [`AssumeRoleProvider`](super::assume_role::AssumeRoleProvider) (its credentials cached
+/// and refreshed as that provider's are; STS is called as
+/// [`ProfileProvider::with_sts_client`] configures):
+///
+/// ```ini
+/// [backup-reader]
+/// secret_id = AKID...
+/// secret_key = ...
+/// role_arn = qcs::cam::uin/100000000001:roleName/backup-reader
+/// role_session_name = nightly-export
+/// duration_seconds = 3600
+/// ```
 #[derive(Clone)]
 pub struct ProfileProvider {
     path: Option<PathBuf>,
     profile: Option<String>,
     lookup: EnvLookup,
+    roles: ProfileRoles,
 }
 
 impl fmt::Debug for ProfileProvider {
@@ -68,6 +87,7 @@ impl ProfileProvider {
             path: home.map(|h| Path::new(&h).join(PROFILE_FILE)),
             profile: None,
             lookup,
+            roles: ProfileRoles::default(),
         }
     }
 
@@ -89,6 +109,7 @@ impl ProfileProvider {
             path: Some(PathBuf::from(SYSTEM_PROFILE_FILE)),
             profile: None,
             lookup: process_env(),
+            roles: ProfileRoles::default(),
         }
     }
 
@@ -102,6 +123,7 @@ impl ProfileProvider {
             path: Some(path.into()),
             profile: None,
             lookup: Arc::new(lookup),
+            roles: ProfileRoles::default(),
         }
     }
 
@@ -112,7 +134,15 @@ impl ProfileProvider {
             path: Some(path.into()),
             profile: None,
             lookup: Arc::new(|_| None),
+            roles: ProfileRoles::default(),
         }
+    }
+
+    /// Calls STS with this client configuration (endpoint, timeouts, HTTP client, retries)
+    /// for role sections. Default: `https://sts.tencentcloudapi.com`, region `ap-guangzhou`.
+    pub fn with_sts_client(mut self, builder: ClientBuilder) -> Self {
+        self.roles.set_sts_client(builder);
+        self
     }
 
     /// Reads this section instead of the one `TENCENTCLOUD_PROFILE` names.
@@ -135,8 +165,14 @@ impl ProfileProvider {
             .unwrap_or_else(|| "default".to_owned())
     }
 
-    /// Reads the file now.
+    /// Reads the file now: the section's keys (for a role section, the keys the role is
+    /// assumed with; [`ProvideCredentials::provide_credentials`] assumes it).
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
+        self.read().map(|(_, keys, _)| keys)
+    }
+
+    /// The section's name for messages, its keys and the role it names.
+    fn read(&self) -> Result<(String, Credentials, Option<RoleSpec>), CredentialsError> {
         let profile = self.profile();
         let Some(path) = &self.path else {
             return Err(CredentialsError::not_found(format!(
@@ -186,15 +222,36 @@ impl ProfileProvider {
         if let Some(token) = get("token") {
             creds = creds.with_token(token);
         }
-        creds.validate(&where_)
+        let role = role_spec(get, &where_)?;
+        let creds = creds.validate(&where_)?;
+        Ok((where_, creds, role))
     }
 }
 
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         // A small local file: reading it inline is cheaper than a blocking-pool hop.
-        let result = self.load();
-        Box::pin(async move { result })
+        match self.read() {
+            Err(e) => Box::pin(async move { Err(e) }),
+            Ok((_, keys, None)) => {
+                self.roles.clear();
+                Box::pin(async move { Ok(keys) })
+            }
+            Ok((where_, keys, Some(role))) => {
+                let provider = self.roles.provider(&where_, keys, role);
+                Box::pin(async move { provider?.provide_credentials().await })
+            }
+        }
+    }
+
+    fn description(&self) -> String {
+        if let Some(role) = self.roles.description() {
+            return role;
+        }
+        match &self.path {
+            Some(path) => format!("profile [{}] in {}", self.profile(), path.display()),
+            None => format!("profile [{}] in ~/{PROFILE_FILE}", self.profile()),
+        }
     }
 }
 

@@ -18,6 +18,13 @@ pub type CredentialsFuture<'a> =
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Current credentials.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
+
+    /// Where the credentials come from, in a few words for log lines and messages (e.g.
+    /// `environment variables TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY`); a chain
+    /// names the provider that answered last. Never a secret. The default names the type.
+    fn description(&self) -> String {
+        format!("a {} provider", std::any::type_name::<Self>())
+    }
 }
 
 impl ProvideCredentials for Credentials {
@@ -25,11 +32,19 @@ impl ProvideCredentials for Credentials {
         let creds = self.clone();
         Box::pin(async move { Ok(creds) })
     }
+
+    fn description(&self) -> String {
+        "credentials given to the client".to_owned()
+    }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         (**self).provide_credentials()
+    }
+
+    fn description(&self) -> String {
+        (**self).description()
     }
 }
 

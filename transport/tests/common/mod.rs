@@ -223,6 +223,11 @@ impl Recorded {
     /// Checks the Authorization header against the independent reference signer and against
     /// the crate's server-side verifier, using the exact received body.
     pub fn assert_signed_by(&self, secret_id: &str, secret_key: &str) {
+        self.assert_signed_for(secret_id, secret_key, "redis");
+    }
+
+    /// [`Recorded::assert_signed_by`] for a call of `service`.
+    pub fn assert_signed_for(&self, secret_id: &str, secret_key: &str, service: &str) {
         let ts: u64 = self.header("x-tc-timestamp").unwrap().parse().unwrap();
         let host = self.header("host").unwrap();
         let ct = self.header("content-type").unwrap();
@@ -236,11 +241,11 @@ impl Recorded {
             host,
             &self.body,
             ts,
-            "redis",
+            service,
         );
         let auth = self.header("authorization").unwrap();
         let want = format!(
-            "TC3-HMAC-SHA256 Credential={secret_id}/{}/redis/tc3_request, SignedHeaders=content-type;host, Signature={expected}",
+            "TC3-HMAC-SHA256 Credential={secret_id}/{}/{service}/tc3_request, SignedHeaders=content-type;host, Signature={expected}",
             naive_date(ts)
         );
         assert_eq!(
@@ -258,7 +263,7 @@ impl Recorded {
         tencentcloud_transport::sign::verify(
             &parsed,
             secret_key,
-            Some("redis"),
+            Some(service),
             &tencentcloud_transport::sign::ReceivedRequest {
                 method: &self.method,
                 canonical_uri: "/",
