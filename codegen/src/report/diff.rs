@@ -365,7 +365,14 @@ fn member_changes(d: &mut Diff, at: &str, side: Side, old: &Member, new: &Member
         ),
     ] {
         if before != after {
-            d.push(at, kind, Semver::Patch, json!(before), json!(after), meaning);
+            d.push(
+                at,
+                kind,
+                Semver::Patch,
+                json!(before),
+                json!(after),
+                meaning,
+            );
         }
     }
     if old.deprecated != new.deprecated {

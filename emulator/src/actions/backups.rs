@@ -206,8 +206,12 @@ pub(super) fn manual_backup_instance(call: &Call<'_>, body: Value) -> Result<Val
 
     // The wire type is a signed 64-bit integer; ids count up from 100001, so this only fails
     // after 2^63 backups, and then it says so instead of wrapping.
-    let task_id = i64::try_from(task.id)
-        .map_err(|_| ApiError::new("InternalError", format!("task id {} exceeds Integer", task.id)))?;
+    let task_id = i64::try_from(task.id).map_err(|_| {
+        ApiError::new(
+            "InternalError",
+            format!("task id {} exceeds Integer", task.id),
+        )
+    })?;
     respond(
         &ManualBackupInstanceResponse::new()
             .task_id(task_id)
