@@ -1,145 +1,211 @@
-//! Fuzzing (proptest) of the response envelope decoder for EVERY generated response type:
-//! arbitrary bytes, random JSON values, and JSON-shaped mutations of the schema's own example
-//! responses. The decoder must never panic, must return `Err` for anything that is not a
-//! `{"Response": {...}}` envelope, and must never return an error class other than
-//! `Service` or `Decode`.
+//! Fuzzing (proptest) of the response envelope decoder for EVERY generated response type (the
+//! registry's `ACTION_NAMES`, each reached with `visit_action`): arbitrary bytes, random JSON
+//! values, and JSON-shaped mutations of the schema's example responses.
+//!
+//! Every body is decoded as the answer of every action and compared with what
+//! `decode_response` documents, computed independently from a `serde_json::Value` (the
+//! reference, [`expected`]):
+//! - not JSON: `Decode(NotJson)`; JSON that is not an object with an object `Response`:
+//!   `Decode(NoEnvelope)`, with the top-level `RequestId` if there is one;
+//! - `Response.Error` with a string `Code`: `Service`, carrying exactly that code, the string
+//!   `Message` (else empty) and the `RequestId` (else empty); any other `Error`:
+//!   `Decode(MalformedError)`;
+//! - otherwise the `Response` object decoded into the response type: success with the same
+//!   value as `serde_json::from_value` gives (compared as re-serialized JSON), or
+//!   `Decode(UnexpectedShape)` exactly when that fails.
+//!
+//! Every decode error carries the HTTP status given and the non-empty `RequestId` found.
+//! No other error class may appear, and nothing may panic.
 //!
 //! Cases per property: `TC_FUZZ_CASES` (default 2,000); seed: `TC_FUZZ_SEED` (default fixed).
-//! Seeds under `fuzz/seeds/envelope/` are replayed on every run.
+//! Seeds under `fuzz/seeds/envelope/` (one body per file) are replayed on every run; a failing
+//! body is written in that format to `target/fuzz-failures/envelope/`.
+
+use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use serde_json::Value;
-use tencentcloud_redis::transport::{decode_response, DecodeReason, Error};
+use serde_json::{Map, Value};
+use tencentcloud_redis::transport::{
+    decode_response, Action, ActionError, DecodeReason, Error, ServiceError,
+};
 use tencentcloud_redis::*;
-use tencentcloud_test_support::fuzz::{self, apply, JsonEdit};
+use tencentcloud_test_support::fuzz::{self, apply, FailureRecord, JsonEdit};
 
-/// What one decode attempt showed.
+/// What one decode showed, in terms that can be compared.
 #[derive(Debug, PartialEq)]
 enum Outcome {
-    Ok,
-    Service,
-    Decode(DecodeReason),
+    /// Success: the response re-serialized.
+    Ok(Value),
+    /// `Error::Service` with its raw error.
+    Service(ServiceError),
+    /// `Error::Decode` with its status, reason and RequestId.
+    Decode(u16, DecodeReason, Option<String>),
 }
 
-fn classify<R: std::fmt::Debug, E: std::fmt::Debug>(r: Result<R, Error<E>>) -> Outcome {
-    match r {
-        Ok(_) => Outcome::Ok,
-        Err(Error::Service(_)) => Outcome::Service,
-        Err(Error::Decode(d)) => Outcome::Decode(d.reason),
+fn non_empty_string(map: &Map<String, Value>, name: &str) -> Option<String> {
+    map.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// What `decode_response::<A>` must return for `body`, from its documentation.
+fn expected<A>(status: u16, body: &[u8]) -> Outcome
+where
+    A: Action,
+    A::Response: serde::Serialize,
+{
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Outcome::Decode(status, DecodeReason::NotJson, None);
+    };
+    let Value::Object(mut top) = value else {
+        return Outcome::Decode(status, DecodeReason::NoEnvelope, None);
+    };
+    let response = match top.remove("Response") {
+        Some(Value::Object(response)) => response,
+        _ => {
+            let id = non_empty_string(&top, "RequestId");
+            return Outcome::Decode(status, DecodeReason::NoEnvelope, id);
+        }
+    };
+    let request_id = non_empty_string(&response, "RequestId");
+    if let Some(error) = response.get("Error") {
+        return match error.get("Code").and_then(Value::as_str) {
+            Some(code) => Outcome::Service(ServiceError::new(
+                code,
+                error.get("Message").and_then(Value::as_str).unwrap_or(""),
+                request_id.unwrap_or_default(),
+            )),
+            None => Outcome::Decode(status, DecodeReason::MalformedError, request_id),
+        };
+    }
+    match serde_json::from_value::<A::Response>(Value::Object(response)) {
+        Ok(r) => Outcome::Ok(serde_json::to_value(&r).expect("a response serializes")),
+        Err(_) => Outcome::Decode(status, DecodeReason::UnexpectedShape, request_id),
+    }
+}
+
+/// What `decode_response::<A>` did return.
+fn actual<A>(status: u16, body: &[u8]) -> Outcome
+where
+    A: Action,
+    A::Response: serde::Serialize,
+{
+    match decode_response::<A>(status, body) {
+        Ok(r) => Outcome::Ok(serde_json::to_value(&r).expect("a response serializes")),
+        Err(Error::Service(e)) => Outcome::Service(e.service_error().clone()),
+        Err(Error::Decode(d)) => Outcome::Decode(d.status, d.reason, d.request_id),
         Err(other) => panic!("decode_response returned an impossible error class: {other:?}"),
     }
 }
 
-/// Decodes `body` as the answer of every one of the six actions.
-fn decode_all(status: u16, body: &[u8]) -> Vec<Outcome> {
-    vec![
-        classify(decode_response::<DescribeBackupDownloadRestrictionRequest>(
-            status, body,
-        )),
-        classify(decode_response::<DescribeBackupUrlRequest>(status, body)),
-        classify(decode_response::<DescribeInstanceBackupsRequest>(
-            status, body,
-        )),
-        classify(decode_response::<DescribeTaskInfoRequest>(status, body)),
-        classify(decode_response::<ManualBackupInstanceRequest>(status, body)),
-        classify(decode_response::<ModifyBackupDownloadRestrictionRequest>(
-            status, body,
-        )),
-    ]
+/// Decodes one body as the answer of the action visited and compares it with the reference.
+struct Compare<'a> {
+    status: u16,
+    body: &'a [u8],
 }
 
-/// Whether a JSON text is an envelope at all: an object whose `Response` is an object.
-fn is_envelope(body: &[u8]) -> bool {
-    serde_json::from_slice::<Value>(body)
-        .ok()
-        .is_some_and(|v| v.get("Response").is_some_and(Value::is_object))
+impl ActionVisitor for Compare<'_> {
+    type Output = Result<(), String>;
+
+    fn visit<A>(self) -> Result<(), String>
+    where
+        A: Action + serde::de::DeserializeOwned + 'static,
+        A::Response: serde::Serialize,
+    {
+        let want = expected::<A>(self.status, self.body);
+        let got = actual::<A>(self.status, self.body);
+        if got == want {
+            Ok(())
+        } else {
+            Err(format!("{}: got {got:?}, expected {want:?}", A::NAME))
+        }
+    }
 }
 
-/// The full property: no panic, `Err` for non-envelopes, and an envelope with a string
-/// `Error.Code` is always a service error for every action.
+/// The full property, for every action of the crate.
 fn check(status: u16, body: &[u8]) {
-    let outcomes = decode_all(status, body);
-    if !is_envelope(body) {
-        for o in &outcomes {
-            assert!(
-                matches!(
-                    o,
-                    Outcome::Decode(DecodeReason::NotJson | DecodeReason::NoEnvelope)
-                ),
-                "a non-envelope must be NotJson/NoEnvelope, got {o:?} for {:?}",
+    let _record = FailureRecord::new("envelope", "json", body);
+    for name in ACTION_NAMES {
+        let compared = visit_action(name, Compare { status, body })
+            .unwrap_or_else(|| panic!("ACTION_NAMES has {name}, visit_action does not"));
+        if let Err(e) = compared {
+            panic!(
+                "HTTP {status}, body {:?}: {e}",
                 String::from_utf8_lossy(body)
             );
         }
-        return;
-    }
-    let v: Value = serde_json::from_slice(body).expect("envelope is JSON");
-    if let Some(err) = v["Response"].get("Error") {
-        let expect = if err.get("Code").is_some_and(Value::is_string) {
-            Outcome::Service
-        } else {
-            Outcome::Decode(DecodeReason::MalformedError)
-        };
-        for o in &outcomes {
-            assert_eq!(*o, expect, "{}", String::from_utf8_lossy(body));
-        }
     }
 }
 
-/// The example responses of every action in the schema the crate was generated from.
-fn example_responses() -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    for (path, text) in schema::FILES {
-        if !path.starts_with("schema/actions/") {
-            continue;
-        }
-        let v: Value = serde_json::from_str(text).expect("schema file is JSON");
-        for (i, ex) in v["examples"].as_array().into_iter().flatten().enumerate() {
-            if let Some(resp) = ex.get("response") {
-                out.push((format!("{path}#/examples/{i}/response"), resp.clone()));
+/// The bodies mutations start from: every example response in the schema the crate was
+/// generated from, and for every action the smallest success envelope.
+fn base_responses() -> &'static [(String, Value)] {
+    static BASE: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut out = Vec::new();
+        for (path, text) in schema::FILES {
+            if !path.starts_with("schema/actions/") {
+                continue;
+            }
+            let v: Value = serde_json::from_str(text).expect("schema file is JSON");
+            for (i, ex) in v["examples"].as_array().into_iter().flatten().enumerate() {
+                if let Some(resp) = ex.get("response") {
+                    out.push((format!("{path}#/examples/{i}/response"), resp.clone()));
+                }
             }
         }
+        for name in ACTION_NAMES {
+            out.push((
+                format!("{name}: the smallest success"),
+                serde_json::json!({"Response": {"RequestId": "6e2c5b1a-0000-4000-8000-000000000000"}}),
+            ));
+        }
+        out
+    })
+}
+
+/// Decodes `body` as the answer of the action named `name` (a wire name of the registry).
+struct IsAnswer<'a>(&'a [u8]);
+
+impl ActionVisitor for IsAnswer<'_> {
+    type Output = bool;
+
+    fn visit<A>(self) -> bool
+    where
+        A: Action + serde::de::DeserializeOwned + 'static,
+        A::Response: serde::Serialize,
+    {
+        match decode_response::<A>(200, self.0) {
+            Ok(_) => true,
+            Err(Error::Service(_)) => true,
+            Err(_) => false,
+        }
     }
-    assert!(
-        out.len() >= 6,
-        "expected an example per action, found {}",
-        out.len()
-    );
-    out
 }
 
 #[test]
-fn every_example_response_decodes_for_its_own_action() {
-    for (path, text) in schema::FILES {
-        let Some(stem) = path
-            .strip_prefix("schema/actions/")
-            .and_then(|p| p.strip_suffix(".json"))
-        else {
-            continue;
-        };
+fn every_action_of_the_registry_has_a_type_and_its_examples_decode() {
+    assert!(!ACTION_NAMES.is_empty());
+    let mut examples = 0;
+    for name in ACTION_NAMES {
+        let path = format!("schema/actions/{name}.json");
+        let (_, text) = schema::FILES
+            .iter()
+            .find(|(p, _)| *p == path)
+            .unwrap_or_else(|| panic!("{name} has no {path}"));
         let v: Value = serde_json::from_str(text).expect("json");
-        let all = [
-            "DescribeBackupDownloadRestriction",
-            "DescribeBackupUrl",
-            "DescribeInstanceBackups",
-            "DescribeTaskInfo",
-            "ManualBackupInstance",
-            "ModifyBackupDownloadRestriction",
-        ];
-        // The fuzzed decoders are the backup workflow's; every other action's examples are
-        // round-tripped by tests/whole_api.rs.
-        let Some(idx) = all.iter().position(|a| *a == stem) else {
-            continue;
-        };
         for ex in v["examples"].as_array().into_iter().flatten() {
             let body = serde_json::to_vec(&ex["response"]).expect("json");
-            let outcomes = decode_all(200, &body);
-            assert!(
-                matches!(outcomes[idx], Outcome::Ok | Outcome::Service),
-                "{path}: example response does not decode: {:?}",
-                outcomes[idx]
-            );
+            let decoded = visit_action(name, IsAnswer(&body)).expect("a type for every name");
+            assert!(decoded, "{path}: an example response does not decode");
+            examples += 1;
         }
     }
+    assert!(
+        examples >= ACTION_NAMES.len(),
+        "an example per action at least"
+    );
 }
 
 #[test]
@@ -148,6 +214,9 @@ fn committed_seeds_replay() {
         for status in [200, 404, 502] {
             check(status, &body);
         }
+    }
+    for (_, v) in base_responses() {
+        check(200, &serde_json::to_vec(v).expect("json"));
     }
 }
 
@@ -167,6 +236,7 @@ fn json_value() -> impl Strategy<Value = Value> {
             Just("Response"),
             Just("Error"),
             Just("Code"),
+            Just("Message"),
             Just("RequestId"),
             Just("NoLimit"),
             Just("2024-01-01 00:00:00"),
@@ -192,10 +262,12 @@ fn edit() -> impl Strategy<Value = JsonEdit> {
         Just(JsonEdit::WrapInArray),
         "[A-Za-z]{1,8}".prop_map(JsonEdit::WrapInObject),
         Just(JsonEdit::DuplicateInArray),
+        any::<usize>().prop_map(JsonEdit::CopyFrom),
         (
             prop_oneof![
                 Just("Error".to_owned()),
                 Just("Code".to_owned()),
+                Just("Message".to_owned()),
                 Just("RequestId".to_owned()),
                 "[A-Za-z]{1,8}"
             ],
@@ -204,6 +276,7 @@ fn edit() -> impl Strategy<Value = JsonEdit> {
             .prop_map(|(k, v)| JsonEdit::AddKey(k, v)),
         prop_oneof![
             Just("Error".to_owned()),
+            Just("RequestId".to_owned()),
             Just("response".to_owned()),
             "[A-Za-z]{1,8}"
         ]
@@ -227,12 +300,12 @@ proptest! {
 
     #[test]
     fn mutated_example_responses(
-        example in any::<prop::sample::Index>(),
+        base in any::<prop::sample::Index>(),
         edits in prop::collection::vec((any::<usize>(), edit()), 1..6),
         truncate in prop::option::weighted(0.1, any::<prop::sample::Index>()),
     ) {
-        let examples = example_responses();
-        let (_, mut v) = examples[example.index(examples.len())].clone();
+        let bases = base_responses();
+        let (_, mut v) = bases[base.index(bases.len())].clone();
         for (pick, e) in &edits {
             apply(&mut v, *pick, e);
         }

@@ -1,18 +1,20 @@
 //! Fuzzing (proptest) of the doc page importer `import::page::import_page`: line-level
 //! mutations of the seed page (delete, duplicate, swap, shuffle a window, truncate) and
-//! byte/character noise in table cells. It must never panic; it either imports an action or
-//! returns an error naming the page and a line.
+//! byte/character noise in table cells. It must never panic; it either imports an action the
+//! page names, with the domain of its first line, or returns an error naming the page, a line
+//! of it and what is wrong (see [`check`]).
 //!
 //! The seed page is `schema/pages/DescribeBackupUrl.txt`, kept beside the schema.
 //! Cases: `TC_FUZZ_CASES` (default 2,000); seed: `TC_FUZZ_SEED`.
-//! Seeds under `fuzz/seeds/import_page/` (whole page texts) are replayed.
+//! Seeds under `fuzz/seeds/import_page/` (whole page texts) are replayed; a failing page is
+//! written in that format to `target/fuzz-failures/import_page/`.
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use tencentcloud_codegen::import::page::import_page;
 use tencentcloud_codegen::schema::{load, read_schema_dir, Schema};
-use tencentcloud_test_support::fuzz;
+use tencentcloud_test_support::fuzz::{self, FailureRecord};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -34,18 +36,44 @@ fn schema() -> Schema {
     load(&read_schema_dir(&repo().join("schema")).expect("readable")).expect("valid")
 }
 
+/// The property: no panic; an import is of an action the page names, with the domain of its
+/// first line; an error names the page, a line of it (`line N`, 1 ≤ N ≤ the page's line
+/// count, or nothing for the whole page) and what is wrong.
 fn check(schema: &Schema, text: &str) {
+    let _record = FailureRecord::new("import_page", "txt", text.as_bytes());
     match import_page("fuzz.txt", text, schema) {
         Ok((action, facts)) => {
-            assert!(!action.name.is_empty());
-            let _ = facts.domain;
+            assert!(!action.name.is_empty(), "an action without a name");
+            assert!(
+                text.contains(&action.name),
+                "the action {} is not named on the page",
+                action.name
+            );
+            let first = text.lines().next().unwrap_or("");
+            let domain = first
+                .strip_prefix("Domain name for API request: ")
+                .map(|d| d.trim().trim_end_matches('.'));
+            assert_eq!(
+                domain,
+                Some(facts.domain.as_str()),
+                "the domain of {first:?}"
+            );
         }
         Err(e) => {
-            let shown = e.to_string();
-            assert!(
-                shown.contains("fuzz.txt"),
-                "error does not name the page: {shown}"
-            );
+            assert_eq!(e.source, "fuzz.txt", "the error names another page: {e}");
+            assert!(!e.message.is_empty(), "an error without a message: {e}");
+            if !e.location.is_empty() {
+                let line = e
+                    .location
+                    .strip_prefix("line ")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or_else(|| panic!("a location that is not `line N`: {e}"));
+                let lines = text.lines().count().max(1);
+                assert!(
+                    (1..=lines).contains(&line),
+                    "line {line} of a page of {lines} lines: {e}"
+                );
+            }
         }
     }
 }

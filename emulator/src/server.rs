@@ -76,8 +76,11 @@ pub(crate) async fn serve(
                 connections.spawn(async move {
                     // A client that never finishes its headers (slowloris) is dropped after
                     // HEADER_READ_TIMEOUT instead of holding a connection forever.
+                    // A client that half-closes its side once the request is sent still gets
+                    // its answer (hyper drops the connection at that EOF by default).
                     let _ = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
+                        .half_close(true)
                         .timer(hyper_util::rt::TokioTimer::new())
                         .header_read_timeout(HEADER_READ_TIMEOUT)
                         .serve_connection(io, service)

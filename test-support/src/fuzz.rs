@@ -2,7 +2,9 @@
 //!
 //! Every fuzz test runs `TC_FUZZ_CASES` cases (a default of its own) from the seed
 //! `TC_FUZZ_SEED` (a fixed default of its own), and replays the committed seeds under
-//! `fuzz/seeds/<name>/` on every run.
+//! `fuzz/seeds/<name>/` on every run. A failing case is written, in the format of its
+//! target's committed seeds, under `TC_FUZZ_FAILURES` (default `target/fuzz-failures`), so
+//! that it can be committed as a regression seed once fixed ([`FailureRecord`]).
 
 use std::path::{Path, PathBuf};
 
@@ -53,6 +55,67 @@ pub fn seeds(name: &str, at_least: usize) -> Vec<(PathBuf, Vec<u8>)> {
         dir.display()
     );
     seeds
+}
+
+/// The folder failing cases are written to: `TC_FUZZ_FAILURES`, else `target/fuzz-failures`
+/// of the repository.
+pub fn failure_dir() -> PathBuf {
+    match std::env::var_os("TC_FUZZ_FAILURES") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures"),
+    }
+}
+
+/// Writes `bytes`, a failing case of the fuzz target `name` in the format of its committed
+/// seeds, to `<failure_dir>/<name>/<file>`; returns the path written, or `None` (with a
+/// note on stderr) when it could not be written.
+pub fn save_failure(name: &str, file: &str, bytes: &[u8]) -> Option<PathBuf> {
+    let dir = failure_dir().join(name);
+    let path = dir.join(file);
+    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, bytes)) {
+        Ok(()) => Some(path),
+        Err(e) => {
+            eprintln!("could not save the failing case to {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// Records one case of a proptest property: when the thread panics while the record is alive
+/// (the property failed), the case is written with [`save_failure`] as
+/// `<name>/<test>.<ext>`, `<test>` being the name of the test thread. proptest calls the
+/// property again for every shrinking step, so the file left is the smallest failing case,
+/// the one proptest reports. (Nothing is printed: `scripts/fuzz` lists the files left.)
+pub struct FailureRecord<'a> {
+    name: &'a str,
+    ext: &'a str,
+    bytes: &'a [u8],
+}
+
+impl<'a> FailureRecord<'a> {
+    /// A record of the case `bytes` (in the seed format of the target `name`, with the file
+    /// extension `ext` its seeds use).
+    pub fn new(name: &'a str, ext: &'a str, bytes: &'a [u8]) -> Self {
+        Self { name, ext, bytes }
+    }
+}
+
+impl Drop for FailureRecord<'_> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let thread = std::thread::current();
+        let test = thread
+            .name()
+            .unwrap_or("case")
+            .rsplit("::")
+            .next()
+            .unwrap_or("case")
+            .to_owned();
+        // Quietly: shrinking fails many times over; scripts/fuzz lists what is left.
+        let _ = save_failure(self.name, &format!("{test}.{}", self.ext), self.bytes);
+    }
 }
 
 /// Every JSON pointer of `v` below `at` (`at` itself, last, included): with `at` = `""`,

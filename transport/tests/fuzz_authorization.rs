@@ -1,14 +1,16 @@
 //! Fuzzing (proptest) of the server-side signature helpers the emulator relies on:
 //! `sign::parse_authorization` on arbitrary and near-valid strings, and `sign::verify` /
 //! `verify_accepting_bare_host` with arbitrary headers, bodies and timestamps. Neither may
-//! panic; a parsed header always satisfies the documented shape; a correctly signed request
-//! verifies and any single change to what was signed makes it fail.
+//! panic; a parsed header has the documented shape, its parts are text of the header and it
+//! parses the same when rendered again; a header assembled without the key never verifies; a
+//! correctly signed request verifies and any single change to what was signed makes it fail.
 //!
 //! Cases per property: `TC_FUZZ_CASES` (default 3,000); seed: `TC_FUZZ_SEED` (default fixed).
-//! Seeds under `fuzz/seeds/authorization/` (one header value per file) are replayed.
+//! Seeds under `fuzz/seeds/authorization/` (one header value per file) are replayed; a failing
+//! header is written in that format to `target/fuzz-failures/authorization/`.
 
 use proptest::prelude::*;
-use tencentcloud_test_support::fuzz;
+use tencentcloud_test_support::fuzz::{self, FailureRecord};
 use tencentcloud_transport::sign::{
     parse_authorization, sign_stages, verify, verify_accepting_bare_host, ReceivedRequest,
     SigningParams, VerifyError,
@@ -20,15 +22,34 @@ const SEED: u64 = 0x0051_6eed;
 const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 
-/// Parses and, when parsing succeeds, checks the documented invariants and runs `verify` on
-/// an arbitrary request: neither may panic.
+/// Whether `date` is `YYYY-MM-DD` in ASCII digits.
+fn is_date_shape(date: &str) -> bool {
+    let b = date.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// Parses `header` and checks what a parse means: a parsed header has the documented shape
+/// (a non-empty SecretId and service, a `YYYY-MM-DD` date, 64 lower-case hex digits, signed
+/// header names that are non-empty and without `;`), every part is text of the header, and
+/// the header rendered again from its parts parses to the same parts. Then `verify` runs on
+/// an arbitrary request: none of these headers is a signature of it (they are assembled
+/// without the key), so it must never verify.
 fn check_header(header: &str, headers: &[(&str, &str)], body: &[u8], timestamp: u64) {
-    let Ok(auth) = parse_authorization(header) else {
-        return;
+    let _record = FailureRecord::new("authorization", "txt", header.as_bytes());
+    let auth = match parse_authorization(header) {
+        Ok(auth) => auth,
+        Err(e) => {
+            assert!(!e.to_string().is_empty(), "{header:?}");
+            return;
+        }
     };
     assert!(!auth.secret_id.is_empty(), "{header:?}");
     assert!(!auth.service.is_empty(), "{header:?}");
-    assert_eq!(auth.date.len(), 10, "{header:?}");
+    assert!(is_date_shape(auth.date), "{header:?}: date {:?}", auth.date);
     assert_eq!(auth.signature.len(), 64, "{header:?}");
     assert!(
         auth.signature
@@ -36,8 +57,32 @@ fn check_header(header: &str, headers: &[(&str, &str)], body: &[u8], timestamp: 
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
         "{header:?}"
     );
-    assert!(!auth.signed_headers.is_empty());
-    assert!(auth.signed_headers.iter().all(|h| !h.is_empty()));
+    assert!(!auth.signed_headers.is_empty(), "{header:?}");
+    assert!(
+        auth.signed_headers
+            .iter()
+            .all(|h| !h.is_empty() && !h.contains(';')),
+        "{header:?}"
+    );
+    for part in [auth.secret_id, auth.date, auth.service, auth.signature]
+        .into_iter()
+        .chain(auth.signed_headers.iter().copied())
+    {
+        assert!(header.contains(part), "{header:?}: {part:?} is not in it");
+    }
+    let rendered = format!(
+        "TC3-HMAC-SHA256 Credential={}/{}/{}/tc3_request, SignedHeaders={}, Signature={}",
+        auth.secret_id,
+        auth.date,
+        auth.service,
+        auth.signed_headers.join(";"),
+        auth.signature
+    );
+    assert_eq!(
+        parse_authorization(&rendered).as_ref(),
+        Ok(&auth),
+        "{header:?} rendered again as {rendered:?}"
+    );
     let received = ReceivedRequest {
         method: "POST",
         canonical_uri: "/",
@@ -46,9 +91,12 @@ fn check_header(header: &str, headers: &[(&str, &str)], body: &[u8], timestamp: 
         payload: body,
         timestamp,
     };
-    let _ = verify(&auth, SECRET_KEY, Some("redis"), &received);
-    let _ = verify(&auth, "", None, &received);
-    let _ = verify_accepting_bare_host(&auth, SECRET_KEY, None, &received);
+    for (key, service) in [(SECRET_KEY, Some("redis")), ("", None)] {
+        let verified = verify(&auth, key, service, &received);
+        assert!(verified.is_err(), "{header:?} verified with key {key:?}");
+    }
+    let verified = verify_accepting_bare_host(&auth, SECRET_KEY, None, &received);
+    assert!(verified.is_err(), "{header:?} verified (bare host)");
 }
 
 #[test]

@@ -139,9 +139,11 @@ pub fn import_page(
         .position(|l| l.trim() == "Parameter Name | Type | Description |")
         .map(|i| i + after_input)
         .ok_or_else(|| {
+            // At the input table's last line: the page may end right after it.
             err(
-                after_input,
-                "no output table (header \"Parameter Name | Type | Description |\")".into(),
+                after_input - 1,
+                "no output table after the input table (header \"Parameter Name | Type | Description |\")"
+                    .into(),
             )
         })?;
     let (output_rows, after_output) = table_rows(&lines, output_header, 3);
@@ -388,11 +390,12 @@ fn examples(label: &str, lines: &[&str], offset: usize) -> Result<Vec<Example>, 
                 )
             })?;
         let rest = lines[marker + 1..].join("\n");
-        let (request, used) = first_json(&rest).map_err(|m| {
-            ImportError::new(label, at(marker + 1), format!("example request: {m}"))
-        })?;
+        // The JSON starts on the line after the marker; the marker's own when the page ends.
+        let json_line = (marker + 1).min(lines.len() - 1);
+        let (request, used) = first_json(&rest)
+            .map_err(|m| ImportError::new(label, at(json_line), format!("example request: {m}")))?;
         let (response, used2) = first_json(&rest[used..]).map_err(|m| {
-            ImportError::new(label, at(marker + 1), format!("example response: {m}"))
+            ImportError::new(label, at(json_line), format!("example response: {m}"))
         })?;
         out.push(Example {
             title,

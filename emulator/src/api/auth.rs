@@ -7,7 +7,6 @@ use axum::http::{header, HeaderMap, Method};
 use tencentcloud_schema::request::shorten;
 use tencentcloud_transport::sign;
 
-use super::headers::header_str;
 use crate::clock::unix_now;
 use crate::error::ApiError;
 use crate::state::{Credential, State};
@@ -101,9 +100,24 @@ pub(crate) fn authenticate_for(
             &temporary
         }
     };
+    // The signature covers each signed header's text; one whose bytes are not UTF-8 cannot be
+    // part of a signature this server checks (nor of one the SDKs compute).
+    if let Some(name) = signed.iter().find(|name| {
+        headers
+            .get(name.as_str())
+            .is_some_and(|v| std::str::from_utf8(v.as_bytes()).is_err())
+    }) {
+        return Err(auth_error(
+            "AuthFailure.SignatureFailure",
+            format!(
+                "The provided credentials could not be validated: the signed header `{}` is not valid UTF-8.",
+                shorten(name)
+            ),
+        ));
+    }
     let header_pairs: Vec<(&str, &str)> = headers
         .iter()
-        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
+        .filter_map(|(n, v)| Some((n.as_str(), std::str::from_utf8(v.as_bytes()).ok()?)))
         .collect();
     let received = sign::ReceivedRequest {
         method: method.as_str(),
@@ -128,11 +142,14 @@ pub(crate) fn authenticate_for(
                 format!("The provided credentials could not be validated: {other}."),
             ),
         })?;
-    let token = header_str(headers, "x-tc-token").filter(|t| !t.is_empty());
+    // A token of any bytes counts as sent: one that is not ASCII matches no token.
+    let token = headers
+        .get("x-tc-token")
+        .map(|t| t.as_bytes())
+        .filter(|t| !t.is_empty());
     match (&credential.token, token) {
         (None, None) => {}
-        (Some(expected), Some(got))
-            if sign::constant_time_eq(expected.as_bytes(), got.as_bytes()) => {}
+        (Some(expected), Some(got)) if sign::constant_time_eq(expected.as_bytes(), got) => {}
         (None, Some(_)) => {
             return Err(auth_error(
                 "AuthFailure.TokenFailure",

@@ -12,7 +12,6 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tencentcloud_schema::request::shorten;
 
 use crate::actions;
 use crate::conn::ConnCtx;
@@ -21,7 +20,7 @@ use crate::faults::Draw;
 use crate::log::LogEntry;
 use crate::state::State;
 use crate::validate;
-use headers::{header_str, missing};
+use headers::{header_str, missing, param, Param};
 
 fn envelope(error: &ApiError, request_id: &str) -> Value {
     json!({
@@ -179,53 +178,36 @@ async fn handle_call(
     }
     let payload = read_limited(headers, body, state.config.max_body_bytes).await?;
 
-    // Common parameters from the headers.
-    let action_name = header_str(headers, "x-tc-action")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| missing("Action", "X-TC-Action"))?;
-    called.action = Some(action_name.to_owned());
-    let version = header_str(headers, "x-tc-version")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| missing("Version", "X-TC-Version"))?;
-    let timestamp_text = header_str(headers, "x-tc-timestamp")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| missing("Timestamp", "X-TC-Timestamp"))?;
-    let timestamp = timestamp_text.trim().parse::<u64>().map_err(|_| {
-        ApiError::new(
-            "InvalidParameter",
-            "The parameter `Timestamp` (X-TC-Timestamp) must be a Unix time in seconds.",
-        )
-    })?;
+    // Common parameters from the headers: a missing one is answered before authentication; an
+    // action, version or region that is present but wrong only after it, as an unknown one is.
+    let action_param = param(headers, "x-tc-action");
+    if action_param == Param::Missing {
+        return Err(missing("Action", "X-TC-Action"));
+    }
+    called.action = action_param.text().map(str::to_owned);
+    let version_param = param(headers, "x-tc-version");
+    if version_param == Param::Missing {
+        return Err(missing("Version", "X-TC-Version"));
+    }
+    let timestamp = headers::timestamp(param(headers, "x-tc-timestamp"))?;
 
     let secret_id = auth::authenticate(state, method, headers, &payload, timestamp)?;
     called.secret_id = Some(secret_id.clone());
 
-    let Some(action) = state.schema.actions.iter().find(|a| a.name == action_name) else {
-        return Err(ApiError::new(
-            "InvalidAction",
-            format!(
-                "The action `{}` does not exist for service `{}`.",
-                shorten(action_name),
-                state.schema.service.service
-            ),
-        ));
+    let service = &state.schema.service;
+    let action_name = action_param.text();
+    let Some(action) =
+        action_name.and_then(|name| state.schema.actions.iter().find(|a| a.name == name))
+    else {
+        return Err(headers::unknown_action(action_name, &service.service));
     };
-    if version != state.schema.service.version {
-        return Err(ApiError::new(
-            "NoSuchVersion",
-            format!(
-                "The API version `{}` does not exist; the supported version is {}.",
-                shorten(version),
-                state.schema.service.version
-            ),
-        ));
+    let version = version_param.text();
+    if version != Some(service.version.as_str()) {
+        return Err(headers::unknown_version(version, &service.version));
     }
-    let region = header_str(headers, "x-tc-region").filter(|s| !s.is_empty());
-    let region = match region {
+    let region = match headers::region(param(headers, "x-tc-region"))? {
         Some(r) => r,
-        None if state.schema.service.region_required => {
-            return Err(missing("Region", "X-TC-Region"))
-        }
+        None if service.region_required => return Err(missing("Region", "X-TC-Region")),
         None => "",
     };
 
