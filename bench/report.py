@@ -304,6 +304,27 @@ def main():
                     w("| %s build of the root crate | %.1f | %s | %d |" % (kind, med(xs), rng(xs, "%.1f"), len(xs)))
             w("")
 
+    users = [r for r in rows if r["section"] == "userbuild"]
+    if users:
+        w("## A user's cold build, beside aws-sdk-elasticache")
+        w("")
+        w("A throwaway binary crate depending on `tencentcloud-redis` by path (default features: "
+          "the whole API, 123 actions; build.rs generates it without a parser or formatter), and "
+          "one depending on `aws-config` 1.13.0 and `aws-sdk-elasticache` 1.129.0 (about 75 "
+          "operations), each calling one action; cold debug builds (`cargo build`, empty target "
+          "folder, dependencies downloaded), alternately in the same run, their own profiles.")
+        w("")
+        w("| user crate | median s | range s | runs | ratio to elasticache |")
+        w("|---|---|---|---|---|")
+        ec = [u["wall_ns"] / 1e9 for u in users if u["crate"] == "elasticache"]
+        for crate, label in [("redis", "tencentcloud-redis (whole API)"),
+                             ("elasticache", "aws-config + aws-sdk-elasticache")]:
+            xs = [u["wall_ns"] / 1e9 for u in users if u["crate"] == crate]
+            if xs:
+                ratio = "%.2fx" % (med(xs) / med(ec)) if ec else "-"
+                w("| %s | %.1f | %s | %d | %s |" % (label, med(xs), rng(xs, "%.1f"), len(xs), ratio))
+        w("")
+
     tp = [r["result"] for r in rows if r["section"] == "throughput"]
     if tp:
         w("## Emulator throughput")
