@@ -100,7 +100,7 @@ pub struct RoleArgs {
     #[arg(long, global = true, env = "TENCENTCLOUD_ROLE_ARN", value_name = "ARN")]
     pub role_arn: Option<String>,
     /// RoleSessionName of the assumed role (2-128 of A-Z a-z 0-9 _+=,.@-; default
-    /// tencentcloud-rust-<unix milliseconds>). Needs --role-arn.
+    /// tencentcloud-rust- followed by the Unix time in milliseconds). Needs --role-arn.
     #[arg(
         long,
         global = true,
