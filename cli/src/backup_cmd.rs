@@ -210,7 +210,7 @@ pub async fn create(globals: &Globals, args: CreateArgs) -> Result<(), CliError>
         "TaskType": outcome.response.task_type,
         "StartTime": outcome.response.start_time,
         "TaskMessage": outcome.response.task_message,
-        "ElapsedSeconds": round_ms(outcome.elapsed),
+        "ElapsedSeconds": output::seconds(outcome.elapsed),
         "BackupId": backup.as_ref().and_then(|b| b.backup_id.clone()),
         "Remark": started.remark,
         "Backup": backup.as_ref().map(to_json).transpose()?,
@@ -227,10 +227,6 @@ pub async fn create(globals: &Globals, args: CreateArgs) -> Result<(), CliError>
         }
     }
     Ok(())
-}
-
-fn round_ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1000.0).round() / 1000.0
 }
 
 fn export_event(event: &ExportEvent<'_>) {
@@ -259,8 +255,8 @@ fn export_json(summary: &ExportSummary) -> Result<Value, CliError> {
         "BackupId": summary.backup_id,
         "Remark": summary.remark,
         "RequestId": summary.request_id,
-        "TaskSeconds": round_ms(summary.task.elapsed),
-        "ElapsedSeconds": round_ms(summary.elapsed),
+        "TaskSeconds": output::seconds(summary.task.elapsed),
+        "ElapsedSeconds": output::seconds(summary.elapsed),
         "Backup": to_json(&summary.backup)?,
         "Download": download_cmd::summary_json(&summary.download),
     }))

@@ -157,7 +157,7 @@ async fn follow_task(
         "TaskType": outcome.response.task_type,
         "StartTime": outcome.response.start_time,
         "TaskMessage": outcome.response.task_message,
-        "ElapsedSeconds": (outcome.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+        "ElapsedSeconds": output::seconds(outcome.elapsed),
     });
     Ok(response)
 }

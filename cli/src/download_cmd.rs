@@ -50,7 +50,7 @@ pub fn summary_json(summary: &DownloadSummary) -> Value {
         "Failed": summary.failed().count(),
         "TransferredBytes": summary.transferred(),
         "UrlRefreshes": summary.url_refreshes,
-        "ElapsedSeconds": (summary.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+        "ElapsedSeconds": output::seconds(summary.elapsed),
         "Files": files,
     })
 }

@@ -14,6 +14,11 @@ pub enum Format {
     Table,
 }
 
+/// A duration as the JSON answers show it: seconds, rounded to the millisecond.
+pub fn seconds(d: std::time::Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
 /// Pretty JSON with a 4-space indent and a final newline.
 pub fn json(value: &Value) -> String {
     let mut out = Vec::new();

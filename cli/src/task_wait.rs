@@ -7,19 +7,15 @@ use std::time::{Duration, Instant};
 
 use clap::{ArgMatches, Args, Command, FromArgMatches};
 use tencentcloud_redis::task::{TaskProgress, WaitOptions};
-use tencentcloud_schema::{Action, BaseType};
+use tencentcloud_schema::Action;
 use tencentcloud_transport::CallOptions;
 
 use crate::exit::CliError;
 use crate::parse;
 
-/// Whether the action's response names a task (a scalar integer or float `TaskId`).
+/// Whether the action's response names a task (the schema crate's rule).
 pub fn starts_task(action: &Action) -> bool {
-    action.output.iter().any(|m| {
-        m.name == "TaskId"
-            && !m.ty.array
-            && matches!(m.ty.base, BaseType::Integer(_) | BaseType::Float)
-    })
+    tencentcloud_schema::task::task_id(action).is_some()
 }
 
 /// `--wait` and the [`TaskWait`] options, for a task-starting action's subcommand.

@@ -104,7 +104,7 @@ impl ChangeInstanceRoleResponse {
 }
 impl crate::StartsTask for ChangeInstanceRoleResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ChangeInstanceRole` (see [`ChangeInstanceRoleRequest`]).

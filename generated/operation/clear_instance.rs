@@ -116,7 +116,7 @@ impl ClearInstanceResponse {
 }
 impl crate::StartsTask for ClearInstanceResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ClearInstance` (see [`ClearInstanceRequest`]).

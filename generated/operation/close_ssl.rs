@@ -100,7 +100,7 @@ impl CloseSSLResponse {
 }
 impl crate::StartsTask for CloseSSLResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `CloseSSL` (see [`CloseSSLRequest`]).

@@ -132,7 +132,7 @@ impl CreateInstanceAccountResponse {
 }
 impl crate::StartsTask for CreateInstanceAccountResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `CreateInstanceAccount` (see [`CreateInstanceAccountRequest`]).

@@ -124,7 +124,7 @@ impl CreateReplicationGroupResponse {
 }
 impl crate::StartsTask for CreateReplicationGroupResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `CreateReplicationGroup` (see [`CreateReplicationGroupRequest`]).

@@ -94,7 +94,7 @@ impl DeleteInstanceAccountResponse {
 }
 impl crate::StartsTask for DeleteInstanceAccountResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `DeleteInstanceAccount` (see [`DeleteInstanceAccountRequest`]).

@@ -71,7 +71,7 @@ impl tencentcloud_transport::Action for DescribeExportTasksRequest {
 impl crate::Paginated for DescribeExportTasksRequest {
     type Item = crate::types::ExportFile;
     fn page_offset(&self) -> u64 {
-        Some(self.offset).and_then(|o| u64::try_from(o).ok()).unwrap_or(0)
+        Some(self.offset).and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
     }
     fn set_page_offset(&mut self, offset: u64) {
         self.offset = i64::try_from(offset).unwrap_or(i64::MAX);

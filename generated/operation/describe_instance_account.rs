@@ -60,7 +60,7 @@ impl tencentcloud_transport::Action for DescribeInstanceAccountRequest {
 impl crate::Paginated for DescribeInstanceAccountRequest {
     type Item = crate::types::Account;
     fn page_offset(&self) -> u64 {
-        Some(self.offset).and_then(|o| u64::try_from(o).ok()).unwrap_or(0)
+        Some(self.offset).and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
     }
     fn set_page_offset(&mut self, offset: u64) {
         self.offset = i64::try_from(offset).unwrap_or(i64::MAX);

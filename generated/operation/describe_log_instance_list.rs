@@ -116,7 +116,7 @@ impl tencentcloud_transport::Action for DescribeLogInstanceListRequest {
 impl crate::Paginated for DescribeLogInstanceListRequest {
     type Item = crate::types::LogInstance;
     fn page_offset(&self) -> u64 {
-        self.offset.and_then(|o| u64::try_from(o).ok()).unwrap_or(0)
+        self.offset.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
     }
     fn set_page_offset(&mut self, offset: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));

@@ -139,7 +139,7 @@ impl tencentcloud_transport::Action for DescribeLogsRequest {
 impl crate::Paginated for DescribeLogsRequest {
     type Item = crate::types::LogResult;
     fn page_offset(&self) -> u64 {
-        self.offset.and_then(|o| u64::try_from(o).ok()).unwrap_or(0)
+        self.offset.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
     }
     fn set_page_offset(&mut self, offset: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));

@@ -78,7 +78,7 @@ impl tencentcloud_transport::Action for DescribeReplicationGroupRequest {
 impl crate::Paginated for DescribeReplicationGroupRequest {
     type Item = crate::types::Groups;
     fn page_offset(&self) -> u64 {
-        Some(self.offset).and_then(|o| u64::try_from(o).ok()).unwrap_or(0)
+        Some(self.offset).and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
     }
     fn set_page_offset(&mut self, offset: u64) {
         self.offset = i64::try_from(offset).unwrap_or(i64::MAX);

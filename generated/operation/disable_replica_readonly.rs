@@ -88,7 +88,7 @@ impl DisableReplicaReadonlyResponse {
 }
 impl crate::StartsTask for DisableReplicaReadonlyResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `DisableReplicaReadonly` (see [`DisableReplicaReadonlyRequest`]).

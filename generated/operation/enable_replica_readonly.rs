@@ -123,7 +123,7 @@ impl EnableReplicaReadonlyResponse {
 }
 impl crate::StartsTask for EnableReplicaReadonlyResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `EnableReplicaReadonly` (see [`EnableReplicaReadonlyRequest`]).

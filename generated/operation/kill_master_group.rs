@@ -117,7 +117,7 @@ impl KillMasterGroupResponse {
 }
 impl crate::StartsTask for KillMasterGroupResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `KillMasterGroup` (see [`KillMasterGroupRequest`]).

@@ -112,7 +112,7 @@ impl ModifyConnectionConfigResponse {
 }
 impl crate::StartsTask for ModifyConnectionConfigResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ModifyConnectionConfig` (see [`ModifyConnectionConfigRequest`]).

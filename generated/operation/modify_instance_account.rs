@@ -182,7 +182,7 @@ impl ModifyInstanceAccountResponse {
 }
 impl crate::StartsTask for ModifyInstanceAccountResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ModifyInstanceAccount` (see [`ModifyInstanceAccountRequest`]).

@@ -90,7 +90,7 @@ impl ModifyInstanceAvailabilityZonesResponse {
 }
 impl crate::StartsTask for ModifyInstanceAvailabilityZonesResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ModifyInstanceAvailabilityZones` (see [`ModifyInstanceAvailabilityZonesRequest`]).

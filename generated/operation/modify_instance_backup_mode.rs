@@ -100,7 +100,7 @@ impl ModifyInstanceBackupModeResponse {
 }
 impl crate::StartsTask for ModifyInstanceBackupModeResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ModifyInstanceBackupMode` (see [`ModifyInstanceBackupModeRequest`]).

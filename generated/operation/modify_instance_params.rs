@@ -95,7 +95,7 @@ impl ModifyInstanceParamsResponse {
 }
 impl crate::StartsTask for ModifyInstanceParamsResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ModifyInstanceParams` (see [`ModifyInstanceParamsRequest`]).

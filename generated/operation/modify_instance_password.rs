@@ -104,7 +104,7 @@ impl ModifyInstancePasswordResponse {
 }
 impl crate::StartsTask for ModifyInstancePasswordResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ModifyInstancePassword` (see [`ModifyInstancePasswordRequest`]).

@@ -202,7 +202,7 @@ impl ModifyNetworkConfigResponse {
 }
 impl crate::StartsTask for ModifyNetworkConfigResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ModifyNetworkConfig` (see [`ModifyNetworkConfigRequest`]).

@@ -104,7 +104,7 @@ impl RemoveReplicationInstanceResponse {
 }
 impl crate::StartsTask for RemoveReplicationInstanceResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `RemoveReplicationInstance` (see [`RemoveReplicationInstanceRequest`]).

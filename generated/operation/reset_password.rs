@@ -128,7 +128,7 @@ impl ResetPasswordResponse {
 }
 impl crate::StartsTask for ResetPasswordResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `ResetPassword` (see [`ResetPasswordRequest`]).

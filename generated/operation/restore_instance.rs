@@ -106,7 +106,7 @@ impl RestoreInstanceResponse {
 }
 impl crate::StartsTask for RestoreInstanceResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `RestoreInstance` (see [`RestoreInstanceRequest`]).

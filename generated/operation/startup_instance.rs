@@ -92,7 +92,7 @@ impl StartupInstanceResponse {
 impl crate::StartsTask for StartupInstanceResponse {
     #[allow(deprecated)]
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `StartupInstance` (see [`StartupInstanceRequest`]).

@@ -133,7 +133,7 @@ impl SwitchInstanceVipResponse {
 }
 impl crate::StartsTask for SwitchInstanceVipResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `SwitchInstanceVip` (see [`SwitchInstanceVipRequest`]).

@@ -120,7 +120,7 @@ impl SwitchProxyResponse {
 }
 impl crate::StartsTask for SwitchProxyResponse {
     fn started_task(&self) -> Option<u64> {
-        self.task_id.and_then(|id| u64::try_from(id).ok())
+        self.task_id.and_then(|n| u64::try_from(n).ok())
     }
 }
 /// An error answered by `SwitchProxy` (see [`SwitchProxyRequest`]).

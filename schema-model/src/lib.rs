@@ -39,6 +39,7 @@ pub mod names;
 pub mod pagination;
 pub mod read;
 pub mod request;
+pub mod task;
 pub mod validate;
 pub mod write;
 

@@ -6,12 +6,13 @@ use quote::{format_ident, quote};
 
 use super::errors::emit_action_error;
 use super::options::Options;
-use super::structs::{emit_struct, Mode, Scope, StructSpec};
+use super::structs::{emit_struct, is_optional, Mode, Scope, StructSpec};
 use super::usage::Directions;
 use crate::docs;
 use crate::schema::names;
 use crate::schema::pagination::{pagination, Pagination};
-use crate::schema::{Action, BaseType, Schema};
+use crate::schema::task::task_id;
+use crate::schema::{Action, BaseType, Member, Schema};
 
 pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -> TokenStream {
     let request = format_ident!("{}", names::action_item(&action.name, "Request"));
@@ -94,29 +95,13 @@ pub(super) fn emit_action(schema: &Schema, action: &Action, options: &Options) -
     }
 }
 
-/// `StartsTask` for a response with a scalar `TaskId`: the task the action started, which
-/// `DescribeTaskInfo` follows. Nothing for other responses.
+/// `StartsTask` for a response whose action starts a task (the rule is
+/// [`task_id`](crate::schema::task::task_id)'s). Nothing for other responses.
 fn emit_starts_task(action: &Action, response: &proc_macro2::Ident) -> TokenStream {
-    let Some(member) = action
-        .output
-        .iter()
-        .find(|m| m.name == "TaskId" && !m.ty.array)
-    else {
+    let Some(member) = task_id(action) else {
         return TokenStream::new();
     };
-    let field = format_ident!("{}", names::field_name(&member.name));
-    // The field is an `Option` unless the schema promises the member (see structs.rs).
-    let value = if member.required {
-        quote!(Some(self.#field))
-    } else {
-        quote!(self.#field)
-    };
-    let convert = match &member.ty.base {
-        BaseType::Integer(int) if int.unsigned => quote!(),
-        BaseType::Integer(_) => quote!(.and_then(|id| u64::try_from(id).ok())),
-        BaseType::Float => quote!(.and_then(crate::task_id_from_float)),
-        _ => return TokenStream::new(),
-    };
+    let value = u64_of(&quote!(self), member, Mode::Tolerant);
     // A deprecated TaskId is still the task's ID while the service sends it.
     let allow = if member.deprecated {
         quote!(#[allow(deprecated)])
@@ -127,9 +112,25 @@ fn emit_starts_task(action: &Action, response: &proc_macro2::Ident) -> TokenStre
         impl crate::StartsTask for #response {
             #allow
             fn started_task(&self) -> Option<u64> {
-                #value #convert
+                #value
             }
         }
+    }
+}
+
+/// An `Option<u64>` expression reading the integer or float field of `member` from `owner`
+/// (a struct of `mode`): `None` when absent, negative, fractional or out of range.
+fn u64_of(owner: &TokenStream, member: &Member, mode: Mode) -> TokenStream {
+    let field = format_ident!("{}", names::field_name(&member.name));
+    let value = if is_optional(member, mode) {
+        quote!(#owner.#field)
+    } else {
+        quote!(Some(#owner.#field))
+    };
+    match &member.ty.base {
+        BaseType::Integer(int) if int.unsigned => value,
+        BaseType::Float => quote!(#value.and_then(crate::task_id_from_float)),
+        _ => quote!(#value.and_then(|n| u64::try_from(n).ok())),
     }
 }
 
@@ -195,47 +196,26 @@ fn emit_paginated(action: &Action, request: &proc_macro2::Ident) -> TokenStream 
         }
         _ => return TokenStream::new(),
     };
-    let unsigned =
-        |m: &crate::schema::Member| matches!(m.ty.base, BaseType::Integer(int) if int.unsigned);
-    // Members the schema requires are bare fields, the others `Option`s (see structs.rs).
-    let unsigned_total = unsigned(total);
+    let get_offset = u64_of(&quote!(self), offset, Mode::Strict);
     let offset_field = format_ident!("{}", names::field_name(&offset.name));
-    let current = if offset.required {
-        quote!(Some(self.#offset_field))
+    let new_offset = if matches!(offset.ty.base, BaseType::Integer(int) if int.unsigned) {
+        quote!(offset)
     } else {
-        quote!(self.#offset_field)
+        quote!(i64::try_from(offset).unwrap_or(i64::MAX))
     };
-    let (get_offset, new_offset) = if unsigned(offset) {
-        (quote!(#current.unwrap_or(0)), quote!(offset))
-    } else {
-        (
-            quote!(#current.and_then(|o| u64::try_from(o).ok()).unwrap_or(0)),
-            quote!(i64::try_from(offset).unwrap_or(i64::MAX)),
-        )
-    };
-    let set_offset = if offset.required {
-        quote!(self.#offset_field = #new_offset;)
-    } else {
+    let set_offset = if is_optional(offset, Mode::Strict) {
         quote!(self.#offset_field = Some(#new_offset);)
-    };
-    let total_field = format_ident!("{}", names::field_name(&total.name));
-    let total = if total.required {
-        quote!(Some(response.#total_field))
     } else {
-        quote!(response.#total_field)
+        quote!(self.#offset_field = #new_offset;)
     };
-    let total_value = if unsigned_total {
-        total
-    } else {
-        quote!(#total.and_then(|n| u64::try_from(n).ok()))
-    };
+    let total_value = u64_of(&quote!(response), total, Mode::Tolerant);
     let items_field = format_ident!("{}", names::field_name(&items.name));
     quote! {
         impl crate::Paginated for #request {
             type Item = #item_ty;
 
             fn page_offset(&self) -> u64 {
-                #get_offset
+                #get_offset.unwrap_or(0)
             }
 
             fn set_page_offset(&mut self, offset: u64) {

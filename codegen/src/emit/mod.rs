@@ -22,6 +22,7 @@ use quote::{format_ident, quote};
 
 use crate::docs;
 use crate::schema::names;
+use crate::schema::task::task_id;
 use crate::schema::{BaseType, Schema};
 pub use options::Options;
 use tokens::doc_attrs;
@@ -58,11 +59,12 @@ pub fn generate(schema: &Schema, options: &Options) -> Binding {
     let service = emit_service(schema);
     let display_macro = errors::emit_display_macro();
     let common_errors = errors::emit_common_errors(schema);
-    let float_task_id = if schema.actions.iter().any(|a| {
-        a.output
-            .iter()
-            .any(|m| m.name == "TaskId" && !m.ty.array && m.ty.base == BaseType::Float)
-    }) {
+    let float_task_id = if schema
+        .actions
+        .iter()
+        .filter_map(task_id)
+        .any(|m| m.ty.base == BaseType::Float)
+    {
         quote! {
             /// A task ID the schema types as `Float`, if it is a whole, non-negative number.
             fn task_id_from_float(id: f64) -> Option<u64> {

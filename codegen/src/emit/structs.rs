@@ -92,14 +92,23 @@ fn value_has_default(member: &Member) -> bool {
     member.enum_type_name().is_none() && !matches!(member.ty.base, BaseType::Named(_))
 }
 
-fn field<'a>(member: &'a Member, mode: Mode, scope: Scope) -> Field<'a> {
-    let value_ty = base_type(member, scope);
-    let shape = match (mode, member.required, member.ty.array) {
+fn shape(member: &Member, mode: Mode) -> Shape {
+    match (mode, member.required, member.ty.array) {
         (Mode::Strict, true, _) => Shape::Bare,
         (_, _, true) => Shape::Defaulted,
         (Mode::Tolerant, true, false) if value_has_default(member) => Shape::Defaulted,
         _ => Shape::Optional,
-    };
+    }
+}
+
+/// Whether the member's field is an `Option` in a struct of `mode`.
+pub(super) fn is_optional(member: &Member, mode: Mode) -> bool {
+    matches!(shape(member, mode), Shape::Optional)
+}
+
+fn field<'a>(member: &'a Member, mode: Mode, scope: Scope) -> Field<'a> {
+    let value_ty = base_type(member, scope);
+    let shape = shape(member, mode);
     let element = value_ty.clone();
     let ty = match (&shape, member.ty.array) {
         (Shape::Optional, false) => quote!(Option<#element>),
